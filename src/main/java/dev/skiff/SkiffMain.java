@@ -1,0 +1,59 @@
+package dev.skiff;
+
+import dev.skiff.config.DaemonOptions;
+import dev.skiff.config.DaemonOptionsException;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * skiffd's entry point. Everything that must hold before the API socket opens happens here:
+ * options are parsed, the runtime directory is prepared, a live daemon on the same socket is
+ * refused and a stale socket replaced. Startup failures (e.g. a store that cannot be opened) end
+ * the process with one line naming the problem, never a stack trace.
+ */
+@QuarkusMain
+public final class SkiffMain {
+
+  private SkiffMain() {}
+
+  public static void main(String... args) {
+    DaemonOptions options;
+    try {
+      options = DaemonOptions.parse(Arrays.asList(args), System.getenv(), currentUid(), Path.of(""));
+    } catch (DaemonOptionsException e) {
+      fail(2, e.getMessage());
+      return;
+    }
+    if (options.help()) {
+      System.out.print(DaemonOptions.USAGE);
+      return;
+    }
+    try {
+      ApiSocketGuard.prepare(options);
+    } catch (StartupException e) {
+      fail(1, e.getMessage());
+      return;
+    }
+    options.asConfigProperties().forEach(System::setProperty);
+    Quarkus.run(
+        null,
+        (code, failure) -> {
+          if (failure != null) {
+            fail(1, StartupException.describe(failure));
+          }
+          System.exit(code);
+        },
+        args);
+  }
+
+  static long currentUid() {
+    return new com.sun.security.auth.module.UnixSystem().getUid();
+  }
+
+  private static void fail(int code, String message) {
+    System.err.println("skiffd: " + message);
+    System.exit(code);
+  }
+}

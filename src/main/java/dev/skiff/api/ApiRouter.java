@@ -1,0 +1,145 @@
+package dev.skiff.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.api.model.ErrorModel;
+import dev.skiff.config.SkiffConfig;
+import dev.skiff.metrics.ApiMetrics;
+import io.netty.channel.Channel;
+import io.netty.channel.unix.PeerCredentials;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Cross-cutting HTTP concerns, applied before Quarkus REST routes a request:
+ *
+ * <ol>
+ *   <li>the peer check: only the daemon's owner and root may talk to it (SO_PEERCRED);
+ *   <li>API headers on every response and per-route request metrics;
+ *   <li>the {@code /v{version}} prefix, which any client may send, is stripped;
+ *   <li>request bodies without a Content-Type are JSON (podman-remote sends none), a malformed
+ *       one like Testcontainers' {@code APPLICATION_X_TAR} is a tar; oversized JSON bodies get 413.
+ * </ol>
+ */
+@ApplicationScoped
+public class ApiRouter {
+
+  private static final Logger LOG = Logger.getLogger(ApiRouter.class);
+  private static final Pattern VERSION_PREFIX = Pattern.compile("^/v[0-9][0-9A-Za-z.-]*(/.*)$");
+  static final String ROUTE_KEY = "skiff.route";
+
+  private final long ownerUid;
+  private final long maxJsonBody;
+  private final ApiMetrics metrics;
+  private final ObjectMapper json;
+
+  public ApiRouter(SkiffConfig config, ApiMetrics metrics, ObjectMapper json) {
+    this.ownerUid = config.ownerUid();
+    this.maxJsonBody = config.api().maxJsonBody().asLongValue();
+    this.metrics = metrics;
+    this.json = json;
+  }
+
+  void install(@Observes Router router) {
+    router.route().order(-1000).handler(this::checkPeer);
+    router.route().order(-999).handler(this::rewrite);
+  }
+
+  private void checkPeer(RoutingContext rc) {
+    Optional<PeerCredentials> peer = peerOf(rc.request());
+    if (peer.isEmpty() || (peer.get().uid() != ownerUid && peer.get().uid() != 0)) {
+      String who = peer.map(p -> "uid " + p.uid()).orElse("an unidentified peer");
+      LOG.warnf("refused API connection from %s (only uid %d and root may connect)", who, ownerUid);
+      rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+      sendError(rc, 403, "access denied",
+          "connection from " + who + " refused: this skiffd serves only uid " + ownerUid + " and root");
+      rc.request().connection().close();
+      return;
+    }
+    long start = System.nanoTime();
+    rc.addHeadersEndHandler(v -> ApiHeaders.addCommon(rc.response().headers()));
+    rc.addEndHandler(v -> metrics.record(
+        routeOf(rc), rc.request().method().name(), rc.response().getStatusCode(), System.nanoTime() - start));
+    rc.next();
+  }
+
+  private void rewrite(RoutingContext rc) {
+    HttpServerRequest req = rc.request();
+    String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (ct == null || ct.isBlank()) {
+      req.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+    } else if (!ct.contains("/")) {
+      req.headers().set(HttpHeaders.CONTENT_TYPE, "application/x-tar");
+    }
+    if (tooLarge(req)) {
+      sendError(rc, 413, "request body too large",
+          "request body of " + req.getHeader(HttpHeaders.CONTENT_LENGTH) + " bytes exceeds the limit of "
+              + maxJsonBody + " bytes for JSON requests");
+      return;
+    }
+    Matcher m = VERSION_PREFIX.matcher(req.path());
+    if (m.matches() && !rc.get("skiff.rerouted", false)) {
+      rc.put("skiff.rerouted", true);
+      String query = req.query();
+      rc.reroute(m.group(1) + (query == null ? "" : "?" + query));
+      return;
+    }
+    rc.next();
+  }
+
+  private boolean tooLarge(HttpServerRequest req) {
+    String len = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (len == null || isUpload(req.path())) {
+      return false;
+    }
+    try {
+      return Long.parseLong(len.trim()) > maxJsonBody;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Endpoints whose bodies are archives streamed to disk, not JSON held in memory. */
+  static boolean isUpload(String path) {
+    return path.endsWith("/images/load") || path.endsWith("/images/import") || path.endsWith("/images/create")
+        || path.endsWith("/archive") || path.endsWith("/build");
+  }
+
+  private static String routeOf(RoutingContext rc) {
+    String r = rc.get(ROUTE_KEY);
+    return r != null ? r : "unmatched";
+  }
+
+  private void sendError(RoutingContext rc, int status, String cause, String message) {
+    String body;
+    try {
+      body = json.writeValueAsString(new ErrorModel(cause, message, status));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+  }
+
+  /** SO_PEERCRED of the connection (Vert.x serves unix sockets through Netty epoll only). */
+  static Optional<PeerCredentials> peerOf(HttpServerRequest req) {
+    if (req.connection() instanceof io.vertx.core.net.impl.ConnectionBase cb) {
+      Channel ch = cb.channel();
+      if (ch instanceof io.netty.channel.epoll.EpollDomainSocketChannel ds) {
+        try {
+          return Optional.of(ds.peerCredentials());
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

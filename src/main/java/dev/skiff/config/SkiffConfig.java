@@ -1,0 +1,66 @@
+package dev.skiff.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The daemon's typed configuration; {@link DaemonOptions} fills it from the command line. */
+@ConfigMapping(prefix = "skiff")
+public interface SkiffConfig {
+
+  /** The API unix socket. */
+  Path socket();
+
+  /** Persistent data directory (store, images, containers). */
+  Path root();
+
+  /** Runtime directory (socket, per-container runtime files, locks). */
+  Path runroot();
+
+  /** True when the daemon runs as a non-root user. */
+  @WithDefault("true")
+  boolean rootless();
+
+  /** The uid that owns this daemon; only it and root may use the API. */
+  @WithName("owner-uid")
+  long ownerUid();
+
+  /** Loopback HOST:PORT for an extra Prometheus listener. */
+  @WithName("metrics-address")
+  Optional<String> metricsAddress();
+
+  /** The skiff-shim binary; when absent it is looked for next to the daemon. */
+  Optional<Path> shim();
+
+  /** Log level of the daemon's own categories (also applied through quarkus.log.*). */
+  @WithName("log-level")
+  @WithDefault("INFO")
+  String logLevel();
+
+  /** Subordinate id files (tests point these at copies). */
+  @WithName("subuid-file")
+  @WithDefault("/etc/subuid")
+  Path subuidFile();
+
+  @WithName("subgid-file")
+  @WithDefault("/etc/subgid")
+  Path subgidFile();
+
+  /** Registries tried, in order, for short image names. */
+  @WithName("registries.search")
+  @WithDefault("localhost,docker.io")
+  List<String> searchRegistries();
+
+  Api api();
+
+  interface Api {
+    /** Largest JSON request body accepted (413 beyond it). */
+    @WithName("max-json-body")
+    @WithDefault("4M")
+    MemorySize maxJsonBody();
+  }
+}
