@@ -63,6 +63,15 @@ public class ApiExceptionMapper {
   }
 
   @ServerExceptionMapper
+  public Response badJsonType(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+    String field = e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(java.util.stream.Collectors.joining("."));
+    return error(400, "invalid argument", "invalid JSON request body"
+        + (field.isEmpty() ? "" : " at " + field) + ": " + e.getOriginalMessage());
+  }
+
+  @ServerExceptionMapper
   public Response web(WebApplicationException e) {
     int status = e.getResponse().getStatus();
     if (e.getCause() instanceof JsonProcessingException j) {

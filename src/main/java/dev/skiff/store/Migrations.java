@@ -42,6 +42,11 @@ final class Migrations {
             gid_start   INTEGER NOT NULL,
             size        INTEGER NOT NULL
           );
+          CREATE TABLE volumes (
+            name        TEXT PRIMARY KEY,
+            created_at  INTEGER NOT NULL,
+            data        TEXT NOT NULL
+          );
           CREATE TABLE exec_sessions (
             id           TEXT PRIMARY KEY,
             container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,

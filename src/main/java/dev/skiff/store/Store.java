@@ -16,9 +16,16 @@ import java.util.Map;
 public class Store {
 
   private final Database db;
+  private final java.nio.file.Path root;
 
   public Store(SkiffConfig config) {
-    this.db = Database.open(config.root());
+    this.root = config.root();
+    this.db = Database.open(root);
+  }
+
+  /** The daemon's persistent data directory. */
+  public java.nio.file.Path root() {
+    return root;
   }
 
   public Database database() {
