@@ -47,6 +47,13 @@ final class ApiSocketGuard {
     clearStaleSocket(options.socket());
   }
 
+  /** A 0700 scratch directory in the runtime directory, for caches of this daemon only. */
+  static Path privateTmp(DaemonOptions options) {
+    Path tmp = options.runroot().resolve("tmp");
+    createPrivateDir(tmp);
+    return tmp;
+  }
+
   private static void checkRuntimeParent(Path parent) {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new StartupException(

@@ -37,6 +37,11 @@ public final class SkiffMain {
       return;
     }
     options.asConfigProperties().forEach(System::setProperty);
+    // private scratch space: Vert.x's file cache and sqlite-jdbc's native library
+    String scratch = ApiSocketGuard.privateTmp(options).toString();
+    System.setProperty("vertx.cacheDirBase", scratch);
+    System.setProperty("org.sqlite.tmpdir", scratch);
+    System.setProperty("io.netty.native.workdir", scratch);
     Quarkus.run(
         null,
         (code, failure) -> {

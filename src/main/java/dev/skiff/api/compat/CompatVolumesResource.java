@@ -31,9 +31,9 @@ public class CompatVolumesResource {
   @POST
   @Path("create")
   public Response create(VolumeCreateRequest body) {
-    VolumeCreateRequest b = body == null ? new VolumeCreateRequest(null, null, null, null) : body;
+    VolumeCreateRequest b = body == null ? VolumeCreateRequest.EMPTY : body;
     try {
-      var v = volumes.create(new VolumeSpec(b.name(), b.driver(), b.labels(), b.options()));
+      var v = volumes.create(new VolumeSpec(b.name(), b.driver(), b.allLabels(), b.allOptions()));
       return Response.status(201).entity(VolumeMapper.compat(v)).build();
     } catch (ConflictException exists) {
       return Response.status(201).entity(VolumeMapper.compat(volumes.inspect(b.name()))).build();

@@ -30,8 +30,8 @@ public class LibpodVolumesResource {
   @POST
   @Path("create")
   public Response create(VolumeCreateRequest body) {
-    VolumeCreateRequest b = body == null ? new VolumeCreateRequest(null, null, null, null) : body;
-    var v = volumes.create(new VolumeSpec(b.name(), b.driver(), b.labels(), b.options()));
+    VolumeCreateRequest b = body == null ? VolumeCreateRequest.EMPTY : body;
+    var v = volumes.create(new VolumeSpec(b.name(), b.driver(), b.allLabels(), b.allOptions()));
     return Response.status(201).entity(VolumeMapper.libpod(v)).build();
   }
 
