@@ -19,15 +19,15 @@ public final class SkiffMain {
   private SkiffMain() {}
 
   public static void main(String... args) {
+    if (DaemonOptions.wantsHelp(Arrays.asList(args))) {
+      System.out.print(DaemonOptions.USAGE);
+      return;
+    }
     DaemonOptions options;
     try {
       options = DaemonOptions.parse(Arrays.asList(args), System.getenv(), currentUid(), Path.of(""));
     } catch (DaemonOptionsException e) {
       fail(2, e.getMessage());
-      return;
-    }
-    if (options.help()) {
-      System.out.print(DaemonOptions.USAGE);
       return;
     }
     try {

@@ -21,8 +21,7 @@ public record DaemonOptions(
     String logLevel,
     Optional<Path> shim,
     boolean rootless,
-    long ownerUid,
-    boolean help) {
+    long ownerUid) {
 
   public static final String USAGE =
       """
@@ -55,9 +54,14 @@ public record DaemonOptions(
   public static DaemonOptions parse(List<String> args, Map<String, String> env, long uid, Path cwd) {
     Map<String, String> given = readFlags(args);
     if (given.containsKey("help")) {
-      return defaults(env, uid, cwd, Map.of(), true);
+      throw new DaemonOptionsException("--help takes no other options");
     }
-    return defaults(env, uid, cwd, given, false);
+    return defaults(env, uid, cwd, given);
+  }
+
+  /** True when the user asked for the usage text ({@code -h} or {@code --help} anywhere). */
+  public static boolean wantsHelp(List<String> args) {
+    return args.contains("-h") || args.contains("--help");
   }
 
   private static Map<String, String> readFlags(List<String> args) {
@@ -96,8 +100,7 @@ public record DaemonOptions(
     return given;
   }
 
-  private static DaemonOptions defaults(
-      Map<String, String> env, long uid, Path cwd, Map<String, String> given, boolean help) {
+  private static DaemonOptions defaults(Map<String, String> env, long uid, Path cwd, Map<String, String> given) {
     boolean rootless = uid != 0;
     Path runroot = pathOption(given, "runroot", cwd);
     Path socket = pathOption(given, "socket", cwd);
@@ -123,7 +126,7 @@ public record DaemonOptions(
     Optional<String> metrics = Optional.ofNullable(given.get("metrics-address"));
     metrics.ifPresent(MetricsAddress::parse);
     Optional<Path> shim = Optional.ofNullable(pathOption(given, "shim", cwd));
-    return new DaemonOptions(socket, root, runroot, metrics, level, shim, rootless, uid, help);
+    return new DaemonOptions(socket, root, runroot, metrics, level, shim, rootless, uid);
   }
 
   private static Path pathOption(Map<String, String> given, String name, Path cwd) {

@@ -1,0 +1,4 @@
+/**
+ * Docker wire shapes.
+ */
+package dev.skiff.api.model.compat;
