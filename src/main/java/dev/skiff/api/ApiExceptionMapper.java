@@ -3,6 +3,8 @@ package dev.skiff.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skiff.api.model.ErrorModel;
 import dev.skiff.engine.ConflictException;
+import dev.skiff.engine.ContainerStateException;
+import dev.skiff.engine.container.ContainerService;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.NoSuchObjectException;
 import dev.skiff.engine.PayloadTooLargeException;
@@ -25,11 +27,25 @@ public class ApiExceptionMapper {
   private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class);
 
   @ServerExceptionMapper
-  public Response domain(SkiffException e) {
-    return error(statusOf(e), e.cause(), e.getMessage());
+  public Response domain(SkiffException e, UriInfo uri) {
+    return error(statusOf(e, isLibpod(uri)), e.cause(), e.getMessage());
   }
 
-  static int statusOf(SkiffException e) {
+  private static boolean isLibpod(UriInfo uri) {
+    return uri.getPath().startsWith("/libpod/") || uri.getPath().startsWith("libpod/");
+  }
+
+  /**
+   * The status of each domain error. The one flavour difference: a container in the wrong state is
+   * 500 on the libpod path (as Podman 4.3 answers) and 409 on the Docker path.
+   */
+  static int statusOf(SkiffException e, boolean libpod) {
+    if (e instanceof ContainerStateException) {
+      return libpod ? 500 : 409;
+    }
+    if (e instanceof ContainerService.ContainerStartException) {
+      return libpod ? 500 : 409;
+    }
     if (e instanceof NoSuchObjectException) {
       return 404;
     }

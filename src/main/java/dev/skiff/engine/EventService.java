@@ -4,13 +4,21 @@ import dev.skiff.store.EventStore;
 import dev.skiff.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 
-/** Records what happened (container, image and volume events) in the store's event log. */
+/**
+ * Records events in the store and hands them, as they happen, to live subscribers
+ * ({@code /events?stream=true}).
+ */
 @ApplicationScoped
 public class EventService {
 
   private final EventStore events;
+  private final List<BlockingQueue<Event>> subscribers = new CopyOnWriteArrayList<>();
 
   public EventService(Store store) {
     this.events = new EventStore(store.database());
@@ -18,6 +26,27 @@ public class EventService {
 
   public void emit(String type, String action, String actorId, Map<String, String> attributes) {
     Instant now = Instant.now();
-    events.append(now.getEpochSecond() * 1_000_000_000L + now.getNano(), type, action, actorId, attributes);
+    long nano = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long seq = events.append(nano, type, action, actorId, attributes);
+    Event e = new Event(seq, nano, type, action, actorId, attributes);
+    subscribers.forEach(q -> q.offer(e));
+  }
+
+  /** Events already recorded in [from, to), oldest first. */
+  public List<Event> history(long fromNano, long toNano) {
+    return events.between(fromNano, toNano).stream()
+        .map(r -> new Event(r.seq(), r.timeNano(), r.type(), r.action(), r.actorId(), r.attributes()))
+        .toList();
+  }
+
+  /** A live feed; call {@link #unsubscribe} when done. */
+  public BlockingQueue<Event> subscribe() {
+    BlockingQueue<Event> q = new LinkedBlockingQueue<>(10_000);
+    subscribers.add(q);
+    return q;
+  }
+
+  public void unsubscribe(BlockingQueue<Event> q) {
+    subscribers.remove(q);
   }
 }

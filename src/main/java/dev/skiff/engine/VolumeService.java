@@ -30,7 +30,7 @@ public class VolumeService {
     String name = anonymous ? randomName() : spec.name();
     Volume v = new Volume(name, spec.driver(), volumes.mountpoint(name), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), spec.labels(),
         spec.options(), anonymous);
-    if (!volumes.create(v)) {
+    if (!volumes.create(toRow(v))) {
       throw new ConflictException("volume with name " + name + " already exists", "volume already exists");
     }
     events.emit("volume", "create", name, Map.of());
@@ -38,7 +38,7 @@ public class VolumeService {
   }
 
   public Volume inspect(String name) {
-    return volumes.get(name).orElseThrow(() -> noSuchVolume(name));
+    return volumes.get(name).map(VolumeService::fromRow).orElseThrow(() -> noSuchVolume(name));
   }
 
   public boolean exists(String name) {
@@ -46,7 +46,7 @@ public class VolumeService {
   }
 
   public List<Volume> list(Predicate<Volume> filter) {
-    return volumes.list().stream().filter(filter).toList();
+    return volumes.list().stream().map(VolumeService::fromRow).filter(filter).toList();
   }
 
   public void remove(String name, boolean force) {
@@ -61,6 +61,16 @@ public class VolumeService {
     List<Volume> pruned = list(filter);
     pruned.forEach(v -> remove(v.name(), false));
     return pruned;
+  }
+
+  private static VolumeStore.VolumeRow toRow(Volume v) {
+    return new VolumeStore.VolumeRow(v.name(), v.driver(), v.mountpoint().toString(), v.createdAt().toEpochMilli(),
+        v.labels(), v.options(), v.anonymous());
+  }
+
+  private static Volume fromRow(VolumeStore.VolumeRow r) {
+    return new Volume(r.name(), r.driver(), java.nio.file.Path.of(r.mountpoint()), Instant.ofEpochMilli(r.createdAtMillis()),
+        r.labels(), r.options(), r.anonymous());
   }
 
   static NoSuchObjectException noSuchVolume(String name) {

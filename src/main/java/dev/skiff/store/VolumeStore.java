@@ -2,7 +2,6 @@ package dev.skiff.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.skiff.engine.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +35,8 @@ public final class VolumeStore {
   }
 
   /** Stores the volume; false when the name is taken (nothing changed). */
-  public boolean create(Volume v) {
-    Path data = v.mountpoint();
+  public boolean create(VolumeRow v) {
+    Path data = Path.of(v.mountpoint());
     try {
       Files.createDirectories(data);
     } catch (IOException e) {
@@ -52,17 +50,17 @@ public final class VolumeStore {
     }
   }
 
-  private boolean insert(Connection c, Volume v) throws SQLException {
+  private boolean insert(Connection c, VolumeRow v) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO volumes(name, created_at, data) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING")) {
       ps.setString(1, v.name());
-      ps.setLong(2, v.createdAt().toEpochMilli());
+      ps.setLong(2, v.createdAtMillis());
       ps.setString(3, toJson(v));
       return ps.executeUpdate() == 1;
     }
   }
 
-  public Optional<Volume> get(String name) {
+  public Optional<VolumeRow> get(String name) {
     return db.withConnection(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT data FROM volumes WHERE name = ?")) {
         ps.setString(1, name);
@@ -72,9 +70,9 @@ public final class VolumeStore {
     });
   }
 
-  public List<Volume> list() {
+  public List<VolumeRow> list() {
     return db.withConnection(c -> {
-      List<Volume> out = new ArrayList<>();
+      List<VolumeRow> out = new ArrayList<>();
       try (var rs = c.createStatement().executeQuery("SELECT data FROM volumes ORDER BY created_at, name")) {
         while (rs.next()) {
           out.add(fromJson(rs.getString(1)));
@@ -111,23 +109,21 @@ public final class VolumeStore {
     }
   }
 
-  private record Row(String name, String driver, String mountpoint, long createdAtMillis,
+  /** A stored volume. */
+  public record VolumeRow(String name, String driver, String mountpoint, long createdAtMillis,
       Map<String, String> labels, Map<String, String> options, boolean anonymous) {}
 
-  private String toJson(Volume v) {
+  private String toJson(VolumeRow v) {
     try {
-      return json.writeValueAsString(new Row(v.name(), v.driver(), v.mountpoint().toString(),
-          v.createdAt().toEpochMilli(), v.labels(), v.options(), v.anonymous()));
+      return json.writeValueAsString(v);
     } catch (JsonProcessingException e) {
       throw new StoreException("cannot encode volume " + v.name(), e);
     }
   }
 
-  private Volume fromJson(String s) {
+  private VolumeRow fromJson(String s) {
     try {
-      Row r = json.readValue(s, Row.class);
-      return new Volume(r.name(), r.driver(), Path.of(r.mountpoint()), Instant.ofEpochMilli(r.createdAtMillis()),
-          r.labels(), r.options(), r.anonymous());
+      return json.readValue(s, VolumeRow.class);
     } catch (JsonProcessingException e) {
       throw new StoreException("store " + db.file() + " holds an unreadable volume record: " + e.getOriginalMessage(), e);
     }

@@ -1,0 +1,152 @@
+package dev.skiff.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.engine.Event;
+import dev.skiff.engine.EventService;
+import dev.skiff.engine.InvalidArgumentException;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * {@code GET /events} and {@code /libpod/events}: newline-delimited JSON records, flushed one by
+ * one. History from the store ({@code since}/{@code until}), then live events while
+ * {@code stream=true}. The record shape is the same for both flavours (podman's).
+ */
+@Path("/")
+public class EventsResource {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final EventService events;
+
+  public EventsResource(EventService events) {
+    this.events = events;
+  }
+
+  @GET
+  @Path("events")
+  @RunOnVirtualThread
+  public Response compat(@QueryParam("since") String since, @QueryParam("until") String until,
+      @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
+    return events(since, until, filters, stream);
+  }
+
+  @GET
+  @Path("libpod/events")
+  @RunOnVirtualThread
+  public Response libpod(@QueryParam("since") String since, @QueryParam("until") String until,
+      @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
+    return events(since, until, filters, stream);
+  }
+
+  private Response events(String since, String until, String filters, String stream) {
+    long now = nanos(Instant.now());
+    Long from = time(since, "since");
+    Long to = time(until, "until");
+    boolean live = !"false".equals(stream);
+    Predicate<Event> filter = filter(Filters.parse(filters));
+    StreamingOutput body = out -> {
+      BlockingQueue<Event> q = live ? events.subscribe() : null;
+      try {
+        long lastSeq = -1;
+        if (from != null) {
+          for (Event e : events.history(from, to == null ? now : to)) {
+            lastSeq = e.seq();
+            write(out, e, filter);
+          }
+        }
+        out.flush();
+        while (q != null) {
+          Event e = q.poll(1, TimeUnit.SECONDS);
+          if (to != null && nanos(Instant.now()) >= to) {
+            return;
+          }
+          if (e != null && e.seq() > lastSeq && (to == null || e.timeNano() < to)) {
+            write(out, e, filter);
+          }
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      } catch (java.io.IOException gone) {
+        // client went away
+      } finally {
+        if (q != null) {
+          events.unsubscribe(q);
+        }
+      }
+    };
+    return Response.ok(body).type("application/json").build();
+  }
+
+  private static void write(OutputStream out, Event e, Predicate<Event> filter) throws java.io.IOException {
+    if (!filter.test(e)) {
+      return;
+    }
+    out.write(JSON.writeValueAsString(record(e)).getBytes(StandardCharsets.UTF_8));
+    out.write('\n');
+    out.flush();
+  }
+
+  static Map<String, Object> record(Event e) {
+    Map<String, String> attrs = new LinkedHashMap<>(e.attributes());
+    attrs.putIfAbsent("containerExitCode", "0");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", e.action());
+    m.put("id", e.actorId());
+    m.put("from", e.attributes().getOrDefault("image", ""));
+    m.put("Type", e.type());
+    m.put("Action", e.action());
+    m.put("Actor", Map.of("ID", e.actorId(), "Attributes", attrs));
+    m.put("scope", "local");
+    m.put("time", e.timeNano() / 1_000_000_000L);
+    m.put("timeNano", e.timeNano());
+    return m;
+  }
+
+  private static Predicate<Event> filter(Map<String, List<String>> f) {
+    Predicate<Event> p = e -> true;
+    for (var entry : f.entrySet()) {
+      List<String> v = entry.getValue();
+      p = p.and(switch (entry.getKey()) {
+        case "type" -> e -> v.contains(e.type());
+        case "event", "status" -> e -> v.contains(e.action());
+        case "container", "volume", "image" -> e -> v.stream().anyMatch(x -> e.actorId().startsWith(x)
+            || x.equals(e.attributes().get("name")) || x.equals(e.attributes().get("image")));
+        case "label" -> e -> v.stream().allMatch(l -> dev.skiff.engine.Labels.matches(e.attributes(), l));
+        default -> throw new InvalidArgumentException("unsupported events filter \"" + entry.getKey()
+            + "\": supported are type, event, container, image, volume, label");
+      });
+    }
+    return p;
+  }
+
+  static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private static Long time(String s, String name) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      if (s.matches("[0-9]+(\\.[0-9]+)?")) {
+        return (long) (Double.parseDouble(s) * 1_000_000_000L);
+      }
+      return nanos(Instant.parse(s));
+    } catch (RuntimeException e) {
+      throw new InvalidArgumentException("invalid " + name + " \"" + s + "\": expected RFC 3339 or unix seconds");
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.skiff.api.compat;
+
+import dev.skiff.api.CompatContainerMapper;
+import dev.skiff.api.ContainerEndpoints;
+import dev.skiff.api.DockerSpecMapper;
+import dev.skiff.api.Filters;
+import dev.skiff.api.SpecGeneratorMapper;
+import dev.skiff.api.model.compat.DockerCreateRequest;
+import dev.skiff.engine.InvalidArgumentException;
+import dev.skiff.engine.container.ContainerFilters;
+import dev.skiff.engine.container.ContainerRecord;
+import dev.skiff.engine.container.ContainerService;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Docker-compatible containers. The Docker quirks live here: {@code t} for the stop timeout,
+ * 304 for start/stop that change nothing, {@code {"StatusCode":N}} from wait, names with "/".
+ */
+@Path("/containers")
+@Produces(MediaType.APPLICATION_JSON)
+public class CompatContainersResource {
+
+  private final ContainerEndpoints endpoints;
+  private final ContainerService containers;
+
+  public CompatContainersResource(ContainerEndpoints endpoints) {
+    this.endpoints = endpoints;
+    this.containers = endpoints.containers();
+  }
+
+  @POST
+  @Path("create")
+  @RunOnVirtualThread
+  public Response create(@QueryParam("name") String name, DockerCreateRequest body) {
+    if (body == null) {
+      throw new InvalidArgumentException("container create needs a JSON body");
+    }
+    ContainerRecord c = containers.create(DockerSpecMapper.toSpec(name, body));
+    return Response.status(201).entity(Map.of("Id", c.id(), "Warnings", c.warnings())).build();
+  }
+
+  @GET
+  @Path("json")
+  public List<Map<String, Object>> list(@QueryParam("all") boolean all, @QueryParam("limit") @DefaultValue("-1") int limit,
+      @QueryParam("filters") String filters) {
+    var filter = ContainerFilters.of(Filters.parse(filters));
+    var s = containers.list(c -> (all || c.isRunning()) && filter.test(c)).stream();
+    if (limit > 0) {
+      s = s.limit(limit);
+    }
+    return s.map(CompatContainerMapper::listEntry).toList();
+  }
+
+  @GET
+  @Path("{name}/json")
+  public Map<String, Object> inspect(@PathParam("name") String name) {
+    return CompatContainerMapper.inspect(containers.inspect(name), containers.dirs());
+  }
+
+  @POST
+  @Path("{name}/start")
+  @RunOnVirtualThread
+  public Response start(@PathParam("name") String name) {
+    return Response.status(containers.start(name) ? 204 : 304).build();
+  }
+
+  @POST
+  @Path("{name}/stop")
+  @RunOnVirtualThread
+  public Response stop(@PathParam("name") String name, @QueryParam("t") @DefaultValue("-1") int t) {
+    return Response.status(containers.stop(name, t) ? 204 : 304).build();
+  }
+
+  @POST
+  @Path("{name}/kill")
+  public Response kill(@PathParam("name") String name, @QueryParam("signal") String signal) {
+    containers.kill(name, SpecGeneratorMapper.signal(signal, 9));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{name}/restart")
+  @RunOnVirtualThread
+  public Response restart(@PathParam("name") String name, @QueryParam("t") @DefaultValue("-1") int t) {
+    containers.stop(name, t);
+    containers.start(name);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{name}/wait")
+  public CompletionStage<Map<String, Object>> waitFor(@PathParam("name") String name,
+      @QueryParam("condition") @DefaultValue("not-running") String condition) {
+    return endpoints.waitFor(name, List.of(condition))
+        .thenApply(r -> Map.of("StatusCode", Integer.parseInt(((String) r.getEntity()).trim())));
+  }
+
+  @GET
+  @Path("{name}/logs")
+  @RunOnVirtualThread
+  public Response logs(@PathParam("name") String name, @QueryParam("follow") boolean follow,
+      @QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("tail") String tail,
+      @QueryParam("timestamps") boolean timestamps, @QueryParam("stdout") boolean stdout,
+      @QueryParam("stderr") boolean stderr) {
+    return endpoints.logs(name, follow, since, until, tail, timestamps, stdout, stderr);
+  }
+
+  @POST
+  @Path("{name}/rename")
+  public Response rename(@PathParam("name") String name, @QueryParam("name") String newName) {
+    if (newName == null || newName.isEmpty()) {
+      throw new InvalidArgumentException("rename needs the new name in the \"name\" parameter");
+    }
+    containers.rename(name, newName);
+    return Response.noContent().build();
+  }
+
+  @DELETE
+  @Path("{name}")
+  @RunOnVirtualThread
+  public Response remove(@PathParam("name") String name, @QueryParam("force") boolean force) {
+    containers.remove(name, force, 10);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("prune")
+  @RunOnVirtualThread
+  public Map<String, Object> prune(@QueryParam("filters") String filters) {
+    var filter = ContainerFilters.of(Filters.parse(filters));
+    List<String> deleted = containers.list(c -> !c.isRunning() && filter.test(c)).stream()
+        .map(c -> containers.remove(c.id(), false, 0).id()).toList();
+    return Map.of("ContainersDeleted", deleted, "SpaceReclaimed", 0);
+  }
+}

@@ -1,0 +1,157 @@
+package dev.skiff.api.libpod;
+
+import dev.skiff.api.ContainerEndpoints;
+import dev.skiff.api.ContainerMapper;
+import dev.skiff.api.Filters;
+import dev.skiff.api.SpecGeneratorMapper;
+import dev.skiff.api.model.libpod.SpecGenerator;
+import dev.skiff.engine.InvalidArgumentException;
+import dev.skiff.engine.container.ContainerFilters;
+import dev.skiff.engine.container.ContainerRecord;
+import dev.skiff.engine.container.ContainerService;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/** libpod containers: create, list, inspect, start, stop, kill, restart, wait, logs, rename, remove. */
+@Path("/libpod/containers")
+@Produces(MediaType.APPLICATION_JSON)
+public class LibpodContainersResource {
+
+  private final ContainerEndpoints endpoints;
+  private final ContainerService containers;
+
+  public LibpodContainersResource(ContainerEndpoints endpoints) {
+    this.endpoints = endpoints;
+    this.containers = endpoints.containers();
+  }
+
+  @POST
+  @Path("create")
+  @RunOnVirtualThread
+  public Response create(SpecGenerator body) {
+    if (body == null) {
+      throw new InvalidArgumentException("container create needs a JSON body (podman's SpecGenerator)");
+    }
+    ContainerRecord c = containers.create(SpecGeneratorMapper.toSpec(body));
+    return Response.status(201).entity(Map.of("Id", c.id(), "Warnings", c.warnings())).build();
+  }
+
+  @GET
+  @Path("json")
+  public List<Map<String, Object>> list(@QueryParam("all") boolean all, @QueryParam("limit") @DefaultValue("-1") int limit,
+      @QueryParam("last") @DefaultValue("-1") int last, @QueryParam("filters") String filters) {
+    var filter = ContainerFilters.of(Filters.parse(filters));
+    var stream = containers.list(c -> (all || c.isRunning()) && filter.test(c)).stream();
+    int n = limit > 0 ? limit : last;
+    if (n > 0) {
+      stream = stream.limit(n);
+    }
+    return stream.map(ContainerMapper::libpodListEntry).toList();
+  }
+
+  @GET
+  @Path("{name}/json")
+  public Map<String, Object> inspect(@PathParam("name") String name) {
+    return ContainerMapper.libpodInspect(containers.inspect(name), containers.dirs());
+  }
+
+  @GET
+  @Path("{name}/exists")
+  public Response exists(@PathParam("name") String name) {
+    containers.inspect(name);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{name}/start")
+  @RunOnVirtualThread
+  public Response start(@PathParam("name") String name) {
+    return Response.status(containers.start(name) ? 204 : 304).build();
+  }
+
+  @POST
+  @Path("{name}/stop")
+  @RunOnVirtualThread
+  public Response stop(@PathParam("name") String name, @QueryParam("timeout") @DefaultValue("-1") int timeout,
+      @QueryParam("t") @DefaultValue("-1") int t) {
+    return Response.status(containers.stop(name, timeout >= 0 ? timeout : t) ? 204 : 304).build();
+  }
+
+  @POST
+  @Path("{name}/kill")
+  public Response kill(@PathParam("name") String name, @QueryParam("signal") String signal) {
+    containers.kill(name, SpecGeneratorMapper.signal(signal, 9));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{name}/restart")
+  @RunOnVirtualThread
+  public Response restart(@PathParam("name") String name, @QueryParam("timeout") @DefaultValue("-1") int timeout,
+      @QueryParam("t") @DefaultValue("-1") int t) {
+    containers.stop(name, timeout >= 0 ? timeout : t);
+    containers.start(name);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{name}/wait")
+  public CompletionStage<Response> waitFor(@PathParam("name") String name, @QueryParam("condition") List<String> condition) {
+    return endpoints.waitFor(name, condition);
+  }
+
+  @GET
+  @Path("{name}/logs")
+  @RunOnVirtualThread
+  public Response logs(@PathParam("name") String name, @QueryParam("follow") boolean follow,
+      @QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("tail") String tail,
+      @QueryParam("timestamps") boolean timestamps, @QueryParam("stdout") boolean stdout,
+      @QueryParam("stderr") boolean stderr) {
+    return endpoints.logs(name, follow, since, until, tail, timestamps, stdout, stderr);
+  }
+
+  @POST
+  @Path("{name}/rename")
+  public Response rename(@PathParam("name") String name, @QueryParam("name") String newName) {
+    if (newName == null || newName.isEmpty()) {
+      throw new InvalidArgumentException("rename needs the new name in the \"name\" parameter");
+    }
+    containers.rename(name, newName);
+    return Response.noContent().build();
+  }
+
+  @DELETE
+  @Path("{name}")
+  @RunOnVirtualThread
+  public List<Map<String, String>> remove(@PathParam("name") String name, @QueryParam("force") boolean force,
+      @QueryParam("timeout") @DefaultValue("10") int timeout, @QueryParam("ignore") boolean ignore) {
+    if (ignore && !containers.exists(name)) {
+      return List.of();
+    }
+    ContainerRecord c = containers.remove(name, force, timeout);
+    return List.of(Map.of("Id", c.id(), "RawInput", name));
+  }
+
+  @POST
+  @Path("prune")
+  @RunOnVirtualThread
+  public List<Map<String, Object>> prune(@QueryParam("filters") String filters) {
+    var filter = ContainerFilters.of(Filters.parse(filters));
+    return containers.list(c -> !c.isRunning() && filter.test(c)).stream()
+        .map(c -> containers.remove(c.id(), false, 0))
+        .map(c -> Map.<String, Object>of("Id", c.id(), "Size", 0))
+        .toList();
+  }
+}

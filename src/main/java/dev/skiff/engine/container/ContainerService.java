@@ -1,0 +1,458 @@
+package dev.skiff.engine.container;
+
+import dev.skiff.config.SkiffConfig;
+import dev.skiff.engine.ContainerState;
+import dev.skiff.engine.ContainerStateException;
+import dev.skiff.engine.EventService;
+import dev.skiff.engine.InvalidArgumentException;
+import dev.skiff.engine.NameInUseException;
+import dev.skiff.engine.NoSuchObjectException;
+import dev.skiff.engine.SkiffException;
+import dev.skiff.runtime.BundleWriter;
+import dev.skiff.runtime.ExitStatus;
+import dev.skiff.runtime.ExitWatcher;
+import dev.skiff.runtime.ShimClient;
+import dev.skiff.runtime.ShimLaunch;
+import dev.skiff.runtime.ShimStartException;
+import dev.skiff.runtime.Signals;
+import dev.skiff.runtime.oci.OciSpec;
+import dev.skiff.store.ContainerDirs;
+import dev.skiff.store.ContainerStore;
+import dev.skiff.store.Store;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
+
+/**
+ * The container lifecycle. Every public method has one shape: lock the container, reload its
+ * record, check its state (or throw a domain error whose message ends with libpod's phrase), act,
+ * record, emit an event. Private helpers whose names end in {@code Locked} assume the lock is held.
+ */
+@ApplicationScoped
+public class ContainerService {
+
+  private static final Logger LOG = Logger.getLogger(ContainerService.class);
+
+  private final ContainerStore store;
+  private final ContainerDirs dirs;
+  private final ContainerCodec codec = new ContainerCodec();
+  private final EventService events;
+  private final ImageResolver images;
+  private final SpecResolver resolver;
+  private final SkiffConfig config;
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Waiters waiters = new Waiters();
+  private ExitWatcher exitWatcher;
+
+  public ContainerService(Store store, EventService events, ImageResolver images, SpecResolver resolver,
+      SkiffConfig config) {
+    this.store = new ContainerStore(store.database());
+    this.dirs = new ContainerDirs(config.root(), config.runroot());
+    this.events = events;
+    this.images = images;
+    this.resolver = resolver;
+    this.config = config;
+  }
+
+  void onStart(@Observes StartupEvent ev) {
+    exitWatcher = new ExitWatcher(dirs.exits(), this::onExit);
+    reconcile();
+  }
+
+  void onStop(@Observes ShutdownEvent ev) {
+    if (exitWatcher != null) {
+      exitWatcher.close();
+    }
+  }
+
+  // ---- create ---------------------------------------------------------------------------------
+
+  /** Creates a container; returns its record (id and warnings). */
+  public ContainerRecord create(ContainerSpec spec) {
+    String name = spec.basic().name().isEmpty() ? uniqueRandomName() : spec.basic().name();
+    ContainerNames.validate(name);
+    if (spec.basic().image().isEmpty()) {
+      throw new InvalidArgumentException("no image given for the container");
+    }
+    ResolvedImage image = images.resolve(spec.basic().image());
+    String id = ContainerNames.newId();
+    SpecResolver.Resolution r = resolver.resolve(id, spec, image);
+    ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
+        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0);
+    if (!store.insert(codec.row(c))) {
+      throw nameInUse(name);
+    }
+    events.emit("container", "create", id, attributes(c));
+    return c;
+  }
+
+  private String uniqueRandomName() {
+    for (int i = 0; i < 100; i++) {
+      String n = ContainerNames.randomName();
+      if (store.byName(n).isEmpty()) {
+        return n;
+      }
+    }
+    return ContainerNames.randomName() + "_" + ContainerNames.newId().substring(0, 6);
+  }
+
+  static NameInUseException nameInUse(String name) {
+    return new NameInUseException("the container name \"" + name + "\" is already in use");
+  }
+
+  // ---- lookup ---------------------------------------------------------------------------------
+
+  /** The container named by full id, unique id prefix or name. */
+  public ContainerRecord inspect(String nameOrId) {
+    return find(nameOrId).orElseThrow(() -> noSuchContainer(nameOrId));
+  }
+
+  public boolean exists(String nameOrId) {
+    return find(nameOrId).isPresent();
+  }
+
+  public List<ContainerRecord> list(Predicate<ContainerRecord> filter) {
+    return store.all().stream().map(codec::record).filter(filter).toList();
+  }
+
+  private Optional<ContainerRecord> find(String nameOrId) {
+    if (nameOrId == null || nameOrId.isEmpty()) {
+      return Optional.empty();
+    }
+    var byId = store.byId(nameOrId);
+    if (byId.isPresent()) {
+      return byId.map(codec::record);
+    }
+    var byName = store.byName(nameOrId);
+    if (byName.isPresent()) {
+      return byName.map(codec::record);
+    }
+    if (nameOrId.matches("[0-9a-f]{3,63}")) {
+      var matches = store.byIdPrefix(nameOrId);
+      if (matches.size() == 1) {
+        return Optional.of(codec.record(matches.get(0)));
+      }
+      if (matches.size() > 1) {
+        throw new InvalidArgumentException("more than one container matches the id prefix \"" + nameOrId + "\"");
+      }
+    }
+    return Optional.empty();
+  }
+
+  static NoSuchObjectException noSuchContainer(String nameOrId) {
+    return new NoSuchObjectException("no container with name or ID \"" + nameOrId + "\" found", "no such container");
+  }
+
+  // ---- start ----------------------------------------------------------------------------------
+
+  /**
+   * Starts a created or exited container.
+   *
+   * @return false when it was already running (the API answers 304)
+   */
+  public boolean start(String nameOrId) {
+    String id = inspect(nameOrId).id();
+    return locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (c.isRunning()) {
+        return false;
+      }
+      startLocked(c);
+      return true;
+    });
+  }
+
+  private void startLocked(ContainerRecord c) {
+    dirs.prepare(c.id());
+    dirs.clearExit(c.id());
+    OciSpec oci = resolver.forStart(c, dirs);
+    BundleWriter.write(dirs.bundle(c.id()), oci);
+    ShimClient.Started started;
+    try {
+      started = shim().start(new ShimLaunch(c.id(), dirs.bundle(c.id()), dirs.exitFile(c.id()), dirs.log(c.id()),
+          dirs.pidFile(c.id()), dirs.seccompCache()));
+    } catch (ShimStartException e) {
+      int code = e.errno() == 2 ? 127 : e.errno() == 13 ? 126 : 125;
+      save(c.failed(e.getMessage(), code));
+      throw new ContainerStartException(c.id(), e.getMessage(), e.errno());
+    }
+    ContainerRecord running = c.started(started.pid(), Instant.now());
+    save(running);
+    waiters.stateChanged(c.id(), ContainerState.RUNNING, false, 0);
+    events.emit("container", "start", c.id(), attributes(running));
+  }
+
+  private ShimClient shim() {
+    return new ShimClient(config.shim().orElseThrow(
+        () -> new ContainerStateException("skiff-shim is not configured; start skiffd through bin/skiffd")));
+  }
+
+  // ---- exits ----------------------------------------------------------------------------------
+
+  /** Called by the exit watcher (push) when the shim wrote a container's exit file. */
+  void onExit(String id, ExitStatus status) {
+    if (store.byId(id).isEmpty()) {
+      return;
+    }
+    locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (!c.isRunning()) {
+        return null;
+      }
+      recordExitLocked(c, status.exitCode(), status.finishedAt() == null ? Instant.now() : status.finishedAt());
+      return null;
+    });
+  }
+
+  private void recordExitLocked(ContainerRecord c, int exitCode, Instant at) {
+    ContainerRecord exited = c.exited(exitCode, at);
+    save(exited);
+    Map<String, String> attrs = attributes(exited);
+    attrs.put("containerExitCode", Integer.toString(exitCode));
+    events.emit("container", "died", c.id(), attrs);
+    waiters.stateChanged(c.id(), ContainerState.EXITED, true, exitCode);
+    if (c.spec().basic().remove()) {
+      removeLocked(exited);
+    }
+  }
+
+  /** After a daemon restart: containers whose shim wrote an exit file meanwhile have exited. */
+  private void reconcile() {
+    for (var row : store.all()) {
+      ContainerRecord c = codec.record(row);
+      if (!c.isRunning()) {
+        continue;
+      }
+      locked(c.id(), () -> {
+        ContainerRecord cur = reload(c.id());
+        Optional<ExitStatus> exit = exitWatcher.read(cur.id());
+        if (exit.isPresent()) {
+          recordExitLocked(cur, exit.get().exitCode(), exit.get().finishedAt());
+        } else if (!Signals.alive(cur.pid())) {
+          LOG.warnf("container %s: process %d is gone and left no exit status", cur.id(), cur.pid());
+          recordExitLocked(cur, -1, Instant.now());
+        }
+        return null;
+      });
+    }
+  }
+
+  // ---- wait -----------------------------------------------------------------------------------
+
+  /** Completes with the exit code once one of {@code conditions} holds (push-based). */
+  public CompletableFuture<Integer> waitFor(String nameOrId, Set<WaitCondition> conditions) {
+    Optional<ContainerRecord> found = find(nameOrId);
+    if (found.isEmpty()) {
+      Integer code = waiters.removedExitCode(nameOrId);
+      if (code != null) {
+        return CompletableFuture.completedFuture(code);
+      }
+      throw noSuchContainer(nameOrId);
+    }
+    String id = found.get().id();
+    return locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (conditions.stream().anyMatch(w -> w.holds(c.state()))) {
+        return CompletableFuture.completedFuture(c.exitCode());
+      }
+      return waiters.add(id, conditions);
+    });
+  }
+
+  public void cancelWait(CompletableFuture<Integer> f) {
+    waiters.cancel(f);
+  }
+
+  // ---- stop / kill ----------------------------------------------------------------------------
+
+  /**
+   * Sends the stop signal, waits up to {@code timeoutSeconds} (negative = the container's own),
+   * then SIGKILL.
+   *
+   * @return false when the container was not running (the API answers 304)
+   */
+  public boolean stop(String nameOrId, int timeoutSeconds) {
+    ContainerRecord c = inspect(nameOrId);
+    if (!c.isRunning()) {
+      return false;
+    }
+    int timeout = timeoutSeconds >= 0 ? timeoutSeconds
+        : c.spec().basic().stopTimeout() >= 0 ? c.spec().basic().stopTimeout() : 10;
+    CompletableFuture<Integer> exited = waitFor(c.id(), Set.of(WaitCondition.STOPPED));
+    int signal = stopSignal(c);
+    signalLocked(c.id(), signal, true);
+    events.emit("container", "stop", c.id(), attributes(c));
+    try {
+      exited.get(Math.max(timeout, 0), TimeUnit.SECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      LOG.infof("container %s did not stop within %ds after signal %d: killing it", c.id(), timeout, signal);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ContainerStateException("interrupted while stopping container " + c.id());
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    signalLocked(c.id(), 9, false);
+    awaitExit(exited, Duration.ofSeconds(30), c.id());
+    return true;
+  }
+
+  private static int stopSignal(ContainerRecord c) {
+    return c.spec().basic().stopSignal() > 0 ? c.spec().basic().stopSignal() : 15;
+  }
+
+  /** Sends {@code signal} to a running container. */
+  public void kill(String nameOrId, int signal) {
+    ContainerRecord c = inspect(nameOrId);
+    signalLocked(c.id(), signal, true);
+    events.emit("container", "kill", c.id(), attributes(c));
+  }
+
+  private void signalLocked(String id, int signal, boolean mustRun) {
+    locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (!c.isRunning()) {
+        if (mustRun) {
+          throw new ContainerStateException("can only kill running containers. " + id + " is in state "
+              + c.state().wireName());
+        }
+        return null;
+      }
+      int err = Signals.send(c.pid(), signal);
+      if (err == 3) { // ESRCH: it just exited; the exit watcher will record it
+        return null;
+      }
+      if (err != 0) {
+        throw new ContainerStateException("sending signal " + signal + " to container " + id + " failed (errno " + err + ")");
+      }
+      return null;
+    });
+  }
+
+  private static void awaitExit(CompletableFuture<Integer> f, Duration d, String id) {
+    try {
+      f.get(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ContainerStateException("container " + id + " did not exit after SIGKILL within " + d.toSeconds() + "s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  // ---- remove ---------------------------------------------------------------------------------
+
+  /** Removes a container; a running one only with {@code force} (it is killed first). */
+  public ContainerRecord remove(String nameOrId, boolean force, int timeoutSeconds) {
+    ContainerRecord c = inspect(nameOrId);
+    if (c.isRunning()) {
+      if (!force) {
+        throw new ContainerStateException("cannot remove container " + c.id()
+            + " as it is running - running or paused containers cannot be removed without force");
+      }
+      stop(c.id(), Math.max(timeoutSeconds, 0));
+    }
+    return locked(c.id(), () -> {
+      ContainerRecord cur = reload(c.id());
+      if (cur.isRunning()) {
+        throw new ContainerStateException("container " + cur.id() + " is running again; not removed");
+      }
+      removeLocked(cur);
+      return cur;
+    });
+  }
+
+  private void removeLocked(ContainerRecord c) {
+    store.delete(c.id());
+    try {
+      dirs.remove(c.id());
+    } catch (RuntimeException e) {
+      LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), e.getMessage());
+    }
+    waiters.removed(c.id(), c.exitCode());
+    events.emit("container", "remove", c.id(), attributes(c));
+    locks.remove(c.id());
+  }
+
+  // ---- rename ---------------------------------------------------------------------------------
+
+  public void rename(String nameOrId, String newName) {
+    ContainerNames.validate(newName);
+    String id = inspect(nameOrId).id();
+    locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (!store.update(codec.row(c.renamed(newName)))) {
+        throw nameInUse(newName);
+      }
+      events.emit("container", "rename", id, attributes(c.renamed(newName)));
+      return null;
+    });
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  public ContainerDirs dirs() {
+    return dirs;
+  }
+
+  private ContainerRecord reload(String id) {
+    return store.byId(id).map(codec::record).orElseThrow(() -> noSuchContainer(id));
+  }
+
+  private void save(ContainerRecord c) {
+    if (!store.update(codec.row(c))) {
+      throw noSuchContainer(c.id());
+    }
+  }
+
+  private <T> T locked(String id, java.util.function.Supplier<T> work) {
+    ReentrantLock l = locks.computeIfAbsent(id, k -> new ReentrantLock());
+    l.lock();
+    try {
+      return work.get();
+    } finally {
+      l.unlock();
+    }
+  }
+
+  static Map<String, String> attributes(ContainerRecord c) {
+    Map<String, String> m = new HashMap<>(c.spec().basic().labels());
+    m.put("name", c.name());
+    m.put("image", c.imageName());
+    m.put("podId", "");
+    return m;
+  }
+
+  /** Start failed in the runtime: keeps the shim's errno (2 = not found, 13 = permission denied). */
+  public static final class ContainerStartException extends SkiffException {
+    private final int errno;
+
+    ContainerStartException(String id, String message, int errno) {
+      super("starting container " + id + ": " + message, errno == 2
+          ? "OCI runtime attempted to invoke a command that was not found"
+          : errno == 13 ? "OCI permission denied" : "OCI runtime error");
+      this.errno = errno;
+    }
+
+    public int errno() {
+      return errno;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.skiff.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One start of a container by skiff-shim.
+ *
+ * @param bundle the OCI bundle directory (config.json inside)
+ * @param exitFile where the shim writes the {@link ExitStatus}
+ * @param logFile the k8s-file log the shim appends container output to
+ * @param pidFile where the shim writes the container pid
+ */
+public record ShimLaunch(String containerId, Path bundle, Path exitFile, Path logFile, Path pidFile, Path cacheDir) {
+
+  /** The shim's command line (after the binary). */
+  List<String> args() {
+    return List.of("run", "--bundle", bundle.toString(), "--id", containerId, "--exit-file", exitFile.toString(),
+        "--log-file", logFile.toString(), "--pid-file", pidFile.toString(), "--cache-dir", cacheDir.toString());
+  }
+}

@@ -1,0 +1,108 @@
+package dev.skiff.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/**
+ * Where a container's files live. Persistent ({@code <root>/containers/<id>/}): the overlay upper
+ * and work dirs and the log. Runtime ({@code <runroot>/containers/<id>/}): the bundle with
+ * config.json and the pid file. Exit files: {@code <runroot>/exits/<id>.json}.
+ */
+public final class ContainerDirs {
+
+  private final Path root;
+  private final Path runroot;
+
+  public ContainerDirs(Path root, Path runroot) {
+    this.root = root;
+    this.runroot = runroot;
+  }
+
+  public Path persistent(String id) {
+    return root.resolve("containers").resolve(id);
+  }
+
+  public Path bundle(String id) {
+    return runroot.resolve("containers").resolve(id);
+  }
+
+  public Path upper(String id) {
+    return persistent(id).resolve("upper");
+  }
+
+  public Path work(String id) {
+    return persistent(id).resolve("work");
+  }
+
+  public Path rootfs(String id) {
+    return bundle(id).resolve("rootfs");
+  }
+
+  public Path log(String id) {
+    return persistent(id).resolve("ctr.log");
+  }
+
+  public Path pidFile(String id) {
+    return bundle(id).resolve("pid");
+  }
+
+  public Path exits() {
+    return runroot.resolve("exits");
+  }
+
+  public Path exitFile(String id) {
+    return exits().resolve(id + ".json");
+  }
+
+  public Path seccompCache() {
+    return runroot.resolve("seccomp-cache");
+  }
+
+  /** Creates the directories a start needs (idempotent). */
+  public void prepare(String id) {
+    try {
+      for (Path p : new Path[] {upper(id), work(id), rootfs(id), exits(), seccompCache()}) {
+        Files.createDirectories(p);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot create directories of container " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Forgets a previous run's exit file before a new start. */
+  public void clearExit(String id) {
+    try {
+      Files.deleteIfExists(exitFile(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes everything of the container (idempotent). */
+  public void remove(String id) {
+    deleteTree(bundle(id));
+    deleteTree(persistent(id));
+    try {
+      Files.deleteIfExists(exitFile(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteTree(Path p) {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot remove " + p + ": " + e.getMessage(), e);
+    }
+  }
+}
