@@ -2,7 +2,10 @@ package dev.skiff.security;
 
 import java.util.Objects;
 
-/** An AppArmor profile name from {@code --security-opt apparmor=NAME}; {@code unconfined} turns it off. */
+/**
+ * An AppArmor profile name from {@code --security-opt apparmor=NAME}; {@code unconfined} turns it
+ * off.
+ */
 public record AppArmorProfile(String name) {
 
   public static final String UNCONFINED_NAME = "unconfined";
@@ -17,7 +20,9 @@ public record AppArmorProfile(String name) {
    * @throws InvalidSecuritySettingException quoting an empty name or one with whitespace
    */
   public static AppArmorProfile parse(String name) {
-    if (name == null || name.isBlank() || !name.equals(name.strip())
+    if (name == null
+        || name.isBlank()
+        || !name.equals(name.strip())
         || name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
       throw new InvalidSecuritySettingException(
           "invalid AppArmor profile \"" + name + "\": expected a profile name or unconfined");

@@ -50,9 +50,20 @@ public enum Capability {
   CHECKPOINT_RESTORE(40);
 
   /** Podman's default set (containers.conf {@code default_capabilities}). */
-  public static final Set<Capability> PODMAN_DEFAULTS = Set.copyOf(EnumSet.of(
-      CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP,
-      SETUID, SYS_CHROOT));
+  public static final Set<Capability> PODMAN_DEFAULTS =
+      Set.copyOf(
+          EnumSet.of(
+              CHOWN,
+              DAC_OVERRIDE,
+              FOWNER,
+              FSETID,
+              KILL,
+              NET_BIND_SERVICE,
+              SETFCAP,
+              SETGID,
+              SETPCAP,
+              SETUID,
+              SYS_CHROOT));
 
   private final int number;
 

@@ -13,10 +13,10 @@ import java.util.TreeSet;
  *
  * <p>Follows Podman 4.3 ({@code pkg/specgen/generate/security_linux.go}): a root process gets the
  * merged set in bounding, effective and permitted, and an <em>empty</em> inheritable set (since the
- * CVE-2022-27649 fix, Podman no longer fills inheritable for root); ambient stays empty. A
- * non-root process keeps the merged bounding set but gets only the explicitly added capabilities
- * in effective, permitted, inheritable and ambient (ambient needs inheritable), so they survive
- * the {@code execve} of a non-root user.
+ * CVE-2022-27649 fix, Podman no longer fills inheritable for root); ambient stays empty. A non-root
+ * process keeps the merged bounding set but gets only the explicitly added capabilities in
+ * effective, permitted, inheritable and ambient (ambient needs inheritable), so they survive the
+ * {@code execve} of a non-root user.
  */
 public record CapabilityPlan(
     Set<Capability> bounding,
@@ -49,17 +49,24 @@ public record CapabilityPlan(
    * @param nonRootUser whether the process runs as a uid other than 0
    * @throws InvalidSecuritySettingException for unknown names or conflicting options
    */
-  public static CapabilityPlan resolve(Collection<Capability> defaults, List<String> capAdd,
-      List<String> capDrop, boolean privileged, boolean nonRootUser) {
+  public static CapabilityPlan resolve(
+      Collection<Capability> defaults,
+      List<String> capAdd,
+      List<String> capDrop,
+      boolean privileged,
+      boolean nonRootUser) {
     Set<Capability> added = names(capAdd, "--cap-add");
     Set<Capability> dropped = names(capDrop, "--cap-drop");
     if (privileged && !capDrop.isEmpty()) {
-      throw new InvalidSecuritySettingException("--cap-drop cannot be used with --privileged: "
-          + "a privileged container keeps every capability; use --cap-add without --privileged");
+      throw new InvalidSecuritySettingException(
+          "--cap-drop cannot be used with --privileged: a privileged container keeps every"
+              + " capability; use --cap-add without --privileged");
     }
     checkConflicts(capAdd, capDrop, added, dropped);
     Set<Capability> merged =
-        privileged ? Capability.all() : merge(defaults, added, hasAll(capDrop) ? Set.of() : dropped, hasAll(capDrop));
+        privileged
+            ? Capability.all()
+            : merge(defaults, added, hasAll(capDrop) ? Set.of() : dropped, hasAll(capDrop));
     if (!nonRootUser) {
       return new CapabilityPlan(merged, merged, merged, Set.of(), Set.of());
     }
@@ -74,8 +81,11 @@ public record CapabilityPlan(
     return resolve(Capability.PODMAN_DEFAULTS, List.of(), List.of(), false, false);
   }
 
-  private static Set<Capability> merge(Collection<Capability> defaults, Set<Capability> added,
-      Set<Capability> dropped, boolean dropAll) {
+  private static Set<Capability> merge(
+      Collection<Capability> defaults,
+      Set<Capability> added,
+      Set<Capability> dropped,
+      boolean dropAll) {
     EnumSet<Capability> result = EnumSet.noneOf(Capability.class);
     if (!dropAll) {
       result.addAll(defaults);
@@ -88,7 +98,8 @@ public record CapabilityPlan(
   private static void checkConflicts(
       List<String> capAdd, List<String> capDrop, Set<Capability> added, Set<Capability> dropped) {
     if (hasAll(capAdd) && hasAll(capDrop)) {
-      throw new InvalidSecuritySettingException("--cap-add=ALL and --cap-drop=ALL cannot be combined");
+      throw new InvalidSecuritySettingException(
+          "--cap-add=ALL and --cap-drop=ALL cannot be combined");
     }
     if (hasAll(capAdd) || hasAll(capDrop)) {
       return; // ALL on one side with names on the other is the usual "all but X" / "none but X"

@@ -31,12 +31,12 @@ public record IdMapPlan(
   }
 
   static IdMapPlan noNewNamespace() {
-    return new IdMapPlan(false, IdMap.empty(), IdMap.empty(), IdMap.empty(), IdMap.empty(),
-        Optional.empty());
+    return new IdMapPlan(
+        false, IdMap.empty(), IdMap.empty(), IdMap.empty(), IdMap.empty(), Optional.empty());
   }
 
   static IdMapPlan join(String path) {
-    return new IdMapPlan(false, IdMap.empty(), IdMap.empty(), IdMap.empty(), IdMap.empty(),
-        Optional.of(path));
+    return new IdMapPlan(
+        false, IdMap.empty(), IdMap.empty(), IdMap.empty(), IdMap.empty(), Optional.of(path));
   }
 }

@@ -38,7 +38,12 @@ public final class IdMapPlanner {
     checkMapped(ids, uids, request.containerUid(), "uid");
     checkMapped(ids, gids, request.containerGid(), "gid");
     boolean newNamespace = !(mode instanceof UsernsMode.Host);
-    return new IdMapPlan(newNamespace, toHost(ids, uids, true), toHost(ids, gids, false), uids, gids,
+    return new IdMapPlan(
+        newNamespace,
+        toHost(ids, uids, true),
+        toHost(ids, gids, false),
+        uids,
+        gids,
         Optional.empty());
   }
 
@@ -55,7 +60,8 @@ public final class IdMapPlanner {
   }
 
   private static void checkRootlessOnly(DaemonIds ids, UsernsMode mode) {
-    if (!ids.rootless() && (mode instanceof UsernsMode.KeepId || mode instanceof UsernsMode.NoMap)) {
+    if (!ids.rootless()
+        && (mode instanceof UsernsMode.KeepId || mode instanceof UsernsMode.NoMap)) {
       String name = mode instanceof UsernsMode.KeepId ? "keep-id" : "nomap";
       throw new InvalidSecuritySettingException(
           "--userns=" + name + " is only supported in rootless mode");
@@ -104,8 +110,11 @@ public final class IdMapPlanner {
 
   private static IdMap noMap(DaemonIds ids, long subCount) {
     if (subCount == 0) {
-      throw new InvalidSecuritySettingException("--userns=nomap needs subordinate IDs, but user "
-          + ids.userName() + " has none; " + usermodHint(ids));
+      throw new InvalidSecuritySettingException(
+          "--userns=nomap needs subordinate IDs, but user "
+              + ids.userName()
+              + " has none; "
+              + usermodHint(ids));
     }
     return IdMap.of(IdMapping.of(0, 1, subCount));
   }
@@ -116,8 +125,13 @@ public final class IdMapPlanner {
   }
 
   private static IdMap autoMap(IdMapRequest request) {
-    SubIdRange range = request.autoRange().orElseThrow(() -> new IllegalStateException(
-        "no range allocated for --userns=auto; call IdRangeAllocator first"));
+    SubIdRange range =
+        request
+            .autoRange()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no range allocated for --userns=auto; call IdRangeAllocator first"));
     return IdMap.of(IdMapping.of(0, range.start(), range.count()));
   }
 
@@ -125,18 +139,32 @@ public final class IdMapPlanner {
     if (map.toHost(id).isPresent()) {
       return;
     }
-    String message = "container " + kind + " " + id + " is not mapped in the user namespace ("
-        + String.join(", ", map.toProcLines()) + ")";
-    boolean noSubIds = ids.rootless() && (kind.equals("uid") ? ids.subUidCount() : ids.subGidCount()) == 0;
-    throw new InvalidSecuritySettingException(noSubIds
-        ? message + ": user " + ids.userName() + " has no subordinate " + kind + "s; "
-            + usermodHint(ids)
-        : message);
+    String message =
+        "container "
+            + kind
+            + " "
+            + id
+            + " is not mapped in the user namespace ("
+            + String.join(", ", map.toProcLines())
+            + ")";
+    boolean noSubIds =
+        ids.rootless() && (kind.equals("uid") ? ids.subUidCount() : ids.subGidCount()) == 0;
+    throw new InvalidSecuritySettingException(
+        noSubIds
+            ? message
+                + ": user "
+                + ids.userName()
+                + " has no subordinate "
+                + kind
+                + "s; "
+                + usermodHint(ids)
+            : message);
   }
 
   static String usermodHint(DaemonIds ids) {
     return "ask an administrator to run: usermod --add-subuids 100000-165535 "
-        + "--add-subgids 100000-165535 " + ids.userName();
+        + "--add-subgids 100000-165535 "
+        + ids.userName();
   }
 
   private static IdMap toHost(DaemonIds ids, IdMap map, boolean uids) {
@@ -153,12 +181,14 @@ public final class IdMapPlanner {
     long done = 0;
     while (done < m.size()) {
       long parentId = m.hostId() + done;
-      IdMapping piece = owned.mappings().stream()
-          .filter(o -> o.containerRange().contains(parentId))
-          .findFirst()
-          .orElseThrow(() -> outsideOwned(ids, m, owned, kind));
+      IdMapping piece =
+          owned.mappings().stream()
+              .filter(o -> o.containerRange().contains(parentId))
+              .findFirst()
+              .orElseThrow(() -> outsideOwned(ids, m, owned, kind));
       long n = Math.min(m.size() - done, piece.containerId() + piece.size() - parentId);
-      pieces.add(IdMapping.of(m.containerId() + done, piece.hostId() + parentId - piece.containerId(), n));
+      pieces.add(
+          IdMapping.of(m.containerId() + done, piece.hostId() + parentId - piece.containerId(), n));
       done += n;
     }
     return pieces;
@@ -167,21 +197,38 @@ public final class IdMapPlanner {
   private static InvalidSecuritySettingException outsideOwned(
       DaemonIds ids, IdMapping m, IdMap owned, String kind) {
     String range = owned.isEmpty() ? "none" : 0 + "-" + (owned.containerIdLimit() - 1);
-    String message = kind + " mapping " + m + " uses IDs " + m.hostRange()
-        + " outside the range this daemon owns (" + describeOwned(ids, owned, kind, range) + ")";
+    String message =
+        kind
+            + " mapping "
+            + m
+            + " uses IDs "
+            + m.hostRange()
+            + " outside the range this daemon owns ("
+            + describeOwned(ids, owned, kind, range)
+            + ")";
     boolean noSubIds = ids.rootless() && owned.size() <= 1;
-    return new InvalidSecuritySettingException(noSubIds ? message + "; " + usermodHint(ids) : message);
+    return new InvalidSecuritySettingException(
+        noSubIds ? message + "; " + usermodHint(ids) : message);
   }
 
   private static String describeOwned(DaemonIds ids, IdMap owned, String kind, String range) {
     if (!ids.rootless()) {
-      return owned.hostRanges().stream().map(SubIdRange::toString).reduce((a, b) -> a + ", " + b)
+      return owned.hostRanges().stream()
+          .map(SubIdRange::toString)
+          .reduce((a, b) -> a + ", " + b)
           .orElse("none");
     }
     List<SubIdRange> host = owned.hostRanges();
-    String sub = host.size() <= 1 ? "no subordinate " + kind + "s"
-        : "subordinate " + kind + "s " + host.subList(1, host.size()).stream()
-            .map(SubIdRange::toString).reduce((a, b) -> a + ", " + b).orElse("");
+    String sub =
+        host.size() <= 1
+            ? "no subordinate " + kind + "s"
+            : "subordinate "
+                + kind
+                + "s "
+                + host.subList(1, host.size()).stream()
+                    .map(SubIdRange::toString)
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("");
     return range + ": 0 is your " + kind + " " + host.get(0).start() + ", 1.. are " + sub;
   }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One line of a {@code uid_map}/{@code gid_map}: container IDs {@code [containerId, containerId +
- * size)} map to host IDs {@code [hostId, hostId + size)}. Serialises as the OCI runtime-spec
- * {@code LinuxIDMapping}.
+ * size)} map to host IDs {@code [hostId, hostId + size)}. Serialises as the OCI runtime-spec {@code
+ * LinuxIDMapping}.
  */
 public record IdMapping(
     @JsonProperty("containerID") long containerId,
@@ -14,16 +14,21 @@ public record IdMapping(
 
   public IdMapping {
     if (size <= 0) {
-      throw new InvalidSecuritySettingException("invalid ID mapping " + text(containerId, hostId, size)
-          + ": size must be greater than 0");
+      throw new InvalidSecuritySettingException(
+          "invalid ID mapping "
+              + text(containerId, hostId, size)
+              + ": size must be greater than 0");
     }
     if (containerId < 0 || hostId < 0) {
-      throw new InvalidSecuritySettingException("invalid ID mapping " + text(containerId, hostId, size)
-          + ": IDs must not be negative");
+      throw new InvalidSecuritySettingException(
+          "invalid ID mapping " + text(containerId, hostId, size) + ": IDs must not be negative");
     }
     if (containerId + size > SubIdRange.ID_LIMIT || hostId + size > SubIdRange.ID_LIMIT) {
-      throw new InvalidSecuritySettingException("invalid ID mapping " + text(containerId, hostId, size)
-          + ": IDs must stay below " + SubIdRange.ID_LIMIT);
+      throw new InvalidSecuritySettingException(
+          "invalid ID mapping "
+              + text(containerId, hostId, size)
+              + ": IDs must stay below "
+              + SubIdRange.ID_LIMIT);
     }
   }
 

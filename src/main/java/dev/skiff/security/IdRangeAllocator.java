@@ -39,7 +39,8 @@ public final class IdRangeAllocator {
   public static SubIdRange allocate(
       List<SubIdRange> pool, Collection<SubIdRange> allocated, long size) {
     if (size <= 0) {
-      throw new InvalidSecuritySettingException("ID range size must be greater than 0, got " + size);
+      throw new InvalidSecuritySettingException(
+          "ID range size must be greater than 0, got " + size);
     }
     return freeRanges(pool, allocated).stream()
         .filter(r -> r.count() >= size)
@@ -59,16 +60,19 @@ public final class IdRangeAllocator {
    */
   public static SubIdRange allocateUserRange(
       List<SubIdRange> pool, SubIdFile existing, Collection<Long> realUserIds, long size) {
-    List<SubIdRange> taken = Stream.concat(
-            existing.allRanges().stream(),
-            realUserIds.stream().filter(id -> id >= 0 && id < SubIdRange.ID_LIMIT)
-                .map(id -> SubIdRange.of(id, 1)))
-        .toList();
+    List<SubIdRange> taken =
+        Stream.concat(
+                existing.allRanges().stream(),
+                realUserIds.stream()
+                    .filter(id -> id >= 0 && id < SubIdRange.ID_LIMIT)
+                    .map(id -> SubIdRange.of(id, 1)))
+            .toList();
     return allocate(pool, taken, size);
   }
 
   /** The parts of {@code pool} not covered by {@code allocated}, sorted and merged. */
-  public static List<SubIdRange> freeRanges(List<SubIdRange> pool, Collection<SubIdRange> allocated) {
+  public static List<SubIdRange> freeRanges(
+      List<SubIdRange> pool, Collection<SubIdRange> allocated) {
     List<SubIdRange> free = merge(pool);
     for (SubIdRange used : allocated) {
       free = subtract(free, used);
@@ -117,9 +121,15 @@ public final class IdRangeAllocator {
       List<SubIdRange> pool, Collection<SubIdRange> allocated, long size) {
     List<SubIdRange> free = freeRanges(pool, allocated);
     long largest = free.stream().mapToLong(SubIdRange::count).max().orElse(0);
-    return new IdRangesExhaustedException("cannot allocate " + size + " IDs from the pool "
-        + pool.stream().map(SubIdRange::toString).toList() + ": " + allocated.size()
-        + " ranges are in use and the largest free range has " + largest
-        + " IDs; remove containers using --userns=auto or request a smaller size");
+    return new IdRangesExhaustedException(
+        "cannot allocate "
+            + size
+            + " IDs from the pool "
+            + pool.stream().map(SubIdRange::toString).toList()
+            + ": "
+            + allocated.size()
+            + " ranges are in use and the largest free range has "
+            + largest
+            + " IDs; remove containers using --userns=auto or request a smaller size");
   }
 }

@@ -20,8 +20,11 @@ public final class MacPolicy {
     List<String> problems = new ArrayList<>();
     boolean wantsAppArmor = requested.apparmor().filter(p -> !p.isUnconfined()).isPresent();
     if (wantsAppArmor && !support.apparmorEnabled()) {
-      problems.add(APPARMOR_NOT_ENABLED + " (requested profile \""
-          + requested.apparmor().orElseThrow().name() + "\")");
+      problems.add(
+          APPARMOR_NOT_ENABLED
+              + " (requested profile \""
+              + requested.apparmor().orElseThrow().name()
+              + "\")");
     }
     if (requested.selinux().requestsLabel() && !support.selinuxEnabled()) {
       problems.add(SELINUX_NOT_ENABLED);

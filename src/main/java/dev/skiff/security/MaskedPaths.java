@@ -16,14 +16,25 @@ import java.util.Set;
 public record MaskedPaths(List<String> masked, List<String> readOnly) {
 
   /** Podman's defaults ({@code DefaultMaskedPaths} in containers-common). */
-  public static final List<String> DEFAULT_MASKED = List.of(
-      "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-      "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/dev/block",
-      "/sys/devices/virtual/powercap", "/proc/interrupts");
+  public static final List<String> DEFAULT_MASKED =
+      List.of(
+          "/proc/acpi",
+          "/proc/kcore",
+          "/proc/keys",
+          "/proc/latency_stats",
+          "/proc/timer_list",
+          "/proc/timer_stats",
+          "/proc/sched_debug",
+          "/proc/scsi",
+          "/sys/firmware",
+          "/sys/dev/block",
+          "/sys/devices/virtual/powercap",
+          "/proc/interrupts");
 
   /** Podman's defaults ({@code DefaultReadOnlyPaths}). */
-  public static final List<String> DEFAULT_READ_ONLY = List.of(
-      "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+  public static final List<String> DEFAULT_READ_ONLY =
+      List.of(
+          "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
   public MaskedPaths {
     masked = List.copyOf(masked);
@@ -35,10 +46,10 @@ public record MaskedPaths(List<String> masked, List<String> readOnly) {
   }
 
   /**
-   * Applies {@code --security-opt mask=...} and {@code unmask=...}. Each value is a
-   * colon-separated list of absolute paths; {@code unmask} also takes {@code ALL} and globs such
-   * as {@code /proc/*}, and removes paths from both lists, as Podman does. A privileged container
-   * starts from empty lists.
+   * Applies {@code --security-opt mask=...} and {@code unmask=...}. Each value is a colon-separated
+   * list of absolute paths; {@code unmask} also takes {@code ALL} and globs such as {@code
+   * /proc/*}, and removes paths from both lists, as Podman does. A privileged container starts from
+   * empty lists.
    *
    * @throws InvalidSecuritySettingException for a relative or empty path
    */
@@ -70,8 +81,8 @@ public record MaskedPaths(List<String> masked, List<String> readOnly) {
       return path;
     }
     if (!path.startsWith("/")) {
-      throw new InvalidSecuritySettingException("--security-opt " + option + "=" + value
-          + ": \"" + path + "\" is not an absolute path");
+      throw new InvalidSecuritySettingException(
+          "--security-opt " + option + "=" + value + ": \"" + path + "\" is not an absolute path");
     }
     return path;
   }

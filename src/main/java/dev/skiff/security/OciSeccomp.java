@@ -25,7 +25,8 @@ public record OciSeccomp(
 
   /** One OCI {@code LinuxSyscall}. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Rule(List<String> names, String action, Integer errnoRet, List<SeccompProfile.Arg> args) {
+  public record Rule(
+      List<String> names, String action, Integer errnoRet, List<SeccompProfile.Arg> args) {
     public Rule {
       names = List.copyOf(names);
       args = List.copyOf(args);

@@ -4,9 +4,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Predicts what a resolved filter does with one syscall, for tests and diagnostics. Among the
- * rules that match (name and all argument conditions), the most restrictive action wins, as the
- * kernel ranks seccomp results; with none, the default action applies.
+ * Predicts what a resolved filter does with one syscall, for tests and diagnostics. Among the rules
+ * that match (name and all argument conditions), the most restrictive action wins, as the kernel
+ * ranks seccomp results; with none, the default action applies.
  */
 public final class SeccompEvaluator {
 
@@ -17,9 +17,17 @@ public final class SeccompEvaluator {
     }
   }
 
-  private static final List<String> PRECEDENCE = List.of("SCMP_ACT_KILL_PROCESS",
-      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
-      "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_LOG", "SCMP_ACT_ALLOW");
+  private static final List<String> PRECEDENCE =
+      List.of(
+          "SCMP_ACT_KILL_PROCESS",
+          "SCMP_ACT_KILL_THREAD",
+          "SCMP_ACT_KILL",
+          "SCMP_ACT_TRAP",
+          "SCMP_ACT_ERRNO",
+          "SCMP_ACT_NOTIFY",
+          "SCMP_ACT_TRACE",
+          "SCMP_ACT_LOG",
+          "SCMP_ACT_ALLOW");
 
   private SeccompEvaluator() {}
 
@@ -29,7 +37,9 @@ public final class SeccompEvaluator {
         .filter(r -> r.names().contains(syscall) && r.args().stream().allMatch(a -> holds(a, args)))
         .min(Comparator.comparingInt(r -> PRECEDENCE.indexOf(r.action())))
         .map(r -> new Verdict(r.action(), errno(r.action(), r.errnoRet())))
-        .orElse(new Verdict(filter.defaultAction(), errno(filter.defaultAction(), filter.defaultErrnoRet())));
+        .orElse(
+            new Verdict(
+                filter.defaultAction(), errno(filter.defaultAction(), filter.defaultErrnoRet())));
   }
 
   private static Integer errno(String action, Integer errnoRet) {

@@ -67,8 +67,10 @@ public record SeccompProfile(
 
     /** {@code names} plus the legacy single {@code name}. */
     public List<String> allNames() {
-      return name == null ? names : java.util.stream.Stream.concat(
-          java.util.stream.Stream.of(name), names.stream()).toList();
+      return name == null
+          ? names
+          : java.util.stream.Stream.concat(java.util.stream.Stream.of(name), names.stream())
+              .toList();
     }
   }
 

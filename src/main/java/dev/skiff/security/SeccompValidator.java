@@ -14,7 +14,10 @@ final class SeccompValidator {
     String where = "seccomp profile " + source + ": ";
     checkVersion(profile, where);
     checkAction(profile.defaultAction(), profile.defaultErrnoRet(), where + "defaultAction");
-    profile.flags().forEach(f -> check(SeccompProfiles.FLAGS.contains(f), where + "unknown flag \"" + f + "\""));
+    profile
+        .flags()
+        .forEach(
+            f -> check(SeccompProfiles.FLAGS.contains(f), where + "unknown flag \"" + f + "\""));
     profile.architectures().forEach(a -> checkArch(a, where));
     profile.archMap().forEach(m -> checkArch(m.architecture(), where));
     boolean notify = "SCMP_ACT_NOTIFY".equals(profile.defaultAction());
@@ -23,15 +26,21 @@ final class SeccompValidator {
       checkSyscall(calls.get(i), where + "syscalls[" + i + "]");
       notify |= "SCMP_ACT_NOTIFY".equals(calls.get(i).action());
     }
-    check(!notify || !isBlank(profile.listenerPath()),
+    check(
+        !notify || !isBlank(profile.listenerPath()),
         where + "SCMP_ACT_NOTIFY needs a listenerPath (the seccomp agent's socket)");
   }
 
   private static void checkVersion(SeccompProfile profile, String where) {
     Integer version = profile.skiffProfileVersion();
-    check(version == null || version == SeccompProfiles.SKIFF_PROFILE_VERSION,
-        where + "skiffProfileVersion " + version + " is not supported (this Skiff reads version "
-            + SeccompProfiles.SKIFF_PROFILE_VERSION + ")");
+    check(
+        version == null || version == SeccompProfiles.SKIFF_PROFILE_VERSION,
+        where
+            + "skiffProfileVersion "
+            + version
+            + " is not supported (this Skiff reads version "
+            + SeccompProfiles.SKIFF_PROFILE_VERSION
+            + ")");
   }
 
   private static void checkSyscall(SeccompProfile.Syscall call, String where) {
@@ -40,7 +49,8 @@ final class SeccompValidator {
     check(!names.isEmpty(), where + ": no syscall names");
     names.forEach(n -> check(!isBlank(n), label + ": empty syscall name"));
     checkAction(call.action(), call.errnoRet(), label + ": action");
-    check(!("SCMP_ACT_NOTIFY".equals(call.action()) && names.contains("write")),
+    check(
+        !("SCMP_ACT_NOTIFY".equals(call.action()) && names.contains("write")),
         label + ": SCMP_ACT_NOTIFY is not allowed on write (the runtime would deadlock)");
     call.args().forEach(a -> checkArg(a, label));
     checkFilter(call.includes(), label + ": includes");
@@ -51,15 +61,24 @@ final class SeccompValidator {
     check(action != null, what + " is missing");
     check(SeccompProfiles.ACTIONS.contains(action), what + " \"" + action + "\" is unknown");
     boolean takesErrno = action.equals("SCMP_ACT_ERRNO") || action.equals("SCMP_ACT_TRACE");
-    check(errnoRet == null || takesErrno,
-        what + " " + action + " cannot have an errnoRet (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE can)");
+    check(
+        errnoRet == null || takesErrno,
+        what
+            + " "
+            + action
+            + " cannot have an errnoRet (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE can)");
     check(errnoRet == null || errnoRet >= 0, what + ": errnoRet must not be negative");
   }
 
   private static void checkArg(SeccompProfile.Arg arg, String label) {
-    check(arg.index() >= 0 && arg.index() <= 5,
-        label + ": argument index " + arg.index() + " is out of range (syscalls have arguments 0 to 5)");
-    check(arg.op() != null && SeccompProfiles.OPS.contains(arg.op()),
+    check(
+        arg.index() >= 0 && arg.index() <= 5,
+        label
+            + ": argument index "
+            + arg.index()
+            + " is out of range (syscalls have arguments 0 to 5)");
+    check(
+        arg.op() != null && SeccompProfiles.OPS.contains(arg.op()),
         label + ": unknown comparison operator \"" + arg.op() + "\"");
   }
 
@@ -77,7 +96,9 @@ final class SeccompValidator {
   }
 
   private static void checkArch(String arch, String where) {
-    check(arch != null && arch.startsWith("SCMP_ARCH_"), where + "unknown architecture \"" + arch + "\"");
+    check(
+        arch != null && arch.startsWith("SCMP_ARCH_"),
+        where + "unknown architecture \"" + arch + "\"");
   }
 
   private static boolean isBlank(String s) {

@@ -16,8 +16,13 @@ public record SelinuxOptions(
     Optional<String> fileType) {
 
   public static SelinuxOptions none() {
-    return new SelinuxOptions(false, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty());
+    return new SelinuxOptions(
+        false,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -44,7 +49,8 @@ public record SelinuxOptions(
     int colon = option.indexOf(':');
     String key = colon < 0 ? option : option.substring(0, colon);
     Optional<String> value = Optional.of(colon < 0 ? "" : option.substring(colon + 1));
-    if (value.get().isBlank() && List.of("user", "role", "type", "level", "filetype").contains(key)) {
+    if (value.get().isBlank()
+        && List.of("user", "role", "type", "level", "filetype").contains(key)) {
       throw invalid(option, "needs a value, as in " + key + ":VALUE");
     }
     return switch (key) {
@@ -53,8 +59,8 @@ public record SelinuxOptions(
       case "type" -> new SelinuxOptions(disabled, user, role, value, level, fileType);
       case "level" -> new SelinuxOptions(disabled, user, role, type, value, fileType);
       case "filetype" -> new SelinuxOptions(disabled, user, role, type, level, value);
-      default -> throw invalid(option,
-          "expected disable, user:, role:, type:, level: or filetype:");
+      default ->
+          throw invalid(option, "expected disable, user:, role:, type:, level: or filetype:");
     };
   }
 
@@ -65,7 +71,10 @@ public record SelinuxOptions(
 
   /** True if any label component was requested (which needs SELinux on the host). */
   public boolean requestsLabel() {
-    return user.isPresent() || role.isPresent() || type.isPresent() || level.isPresent()
+    return user.isPresent()
+        || role.isPresent()
+        || type.isPresent()
+        || level.isPresent()
         || fileType.isPresent();
   }
 }

@@ -3,8 +3,8 @@ package dev.skiff.security;
 import java.util.Objects;
 
 /**
- * One line of a subordinate-ID file: {@code owner:start:count}, where {@code owner} is a user
- * name or a numeric uid.
+ * One line of a subordinate-ID file: {@code owner:start:count}, where {@code owner} is a user name
+ * or a numeric uid.
  */
 public record SubIdEntry(String owner, SubIdRange range, int lineNumber) {
 

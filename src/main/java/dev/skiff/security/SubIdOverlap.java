@@ -5,7 +5,18 @@ public record SubIdOverlap(SubIdEntry first, SubIdEntry second) {
 
   @Override
   public String toString() {
-    return "line " + first.lineNumber() + " (" + first.owner() + " " + first.range() + ") overlaps line "
-        + second.lineNumber() + " (" + second.owner() + " " + second.range() + ")";
+    return "line "
+        + first.lineNumber()
+        + " ("
+        + first.owner()
+        + " "
+        + first.range()
+        + ") overlaps line "
+        + second.lineNumber()
+        + " ("
+        + second.owner()
+        + " "
+        + second.range()
+        + ")";
   }
 }

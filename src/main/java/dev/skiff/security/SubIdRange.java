@@ -12,8 +12,12 @@ public record SubIdRange(long start, long count) implements Comparable<SubIdRang
   public SubIdRange {
     if (start < 0 || count <= 0 || start + count > ID_LIMIT) {
       throw new InvalidSecuritySettingException(
-          "invalid ID range start=" + start + " count=" + count
-              + ": start must be >= 0, count > 0 and the range below " + ID_LIMIT);
+          "invalid ID range start="
+              + start
+              + " count="
+              + count
+              + ": start must be >= 0, count > 0 and the range below "
+              + ID_LIMIT);
     }
   }
 

@@ -9,8 +9,8 @@ import java.util.OptionalLong;
 
 /**
  * Podman's {@code --userns} value: {@code ""} (default), {@code host}, {@code private}, {@code
- * nomap}, {@code keep-id[:uid=U,gid=G]}, {@code auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S]}
- * or {@code ns:PATH}.
+ * nomap}, {@code keep-id[:uid=U,gid=G]}, {@code auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S]} or
+ * {@code ns:PATH}.
  */
 public sealed interface UsernsMode {
 
@@ -63,8 +63,12 @@ public sealed interface UsernsMode {
       case "keep-id" -> parseKeepId(text, options);
       case "auto" -> parseAuto(text, options);
       case "ns" -> parsePath(text, options);
-      default -> throw invalid(text, "unknown mode \"" + mode
-          + "\"; expected host, private, nomap, keep-id, auto or ns:PATH");
+      default ->
+          throw invalid(
+              text,
+              "unknown mode \""
+                  + mode
+                  + "\"; expected host, private, nomap, keep-id, auto or ns:PATH");
     };
   }
 
@@ -149,6 +153,7 @@ public sealed interface UsernsMode {
   /** The requested auto size, if this is {@code auto:size=N}. */
   default Optional<Long> autoSize() {
     return this instanceof Auto a && a.size().isPresent()
-        ? Optional.of(a.size().getAsLong()) : Optional.empty();
+        ? Optional.of(a.size().getAsLong())
+        : Optional.empty();
   }
 }

@@ -76,11 +76,20 @@ public final class SubIdFileWriter {
     String text = original.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
     List<SubIdEntry> collisions = SubIdFile.parse(text, file.toString()).collisionsWith(range);
     if (!collisions.isEmpty()) {
-      throw new RangeCollisionException("range " + range + " for " + owner + " collides with "
-          + file + " " + collisions.stream().map(e -> "line " + e.lineNumber() + " \""
-              + e.toLine() + "\"").toList());
+      throw new RangeCollisionException(
+          "range "
+              + range
+              + " for "
+              + owner
+              + " collides with "
+              + file
+              + " "
+              + collisions.stream()
+                  .map(e -> "line " + e.lineNumber() + " \"" + e.toLine() + "\"")
+                  .toList());
     }
-    byte[] updated = withLine(original.orElse(new byte[0]), owner + ":" + range.start() + ":" + range.count());
+    byte[] updated =
+        withLine(original.orElse(new byte[0]), owner + ":" + range.start() + ":" + range.count());
     if (original.isPresent()) {
       replace(backupOf(file), original.get(), file);
     }
@@ -115,7 +124,9 @@ public final class SubIdFileWriter {
     return file.resolveSibling(file.getFileName() + "-");
   }
 
-  /** Writes {@code content} to {@code target} atomically, copying mode and owner from {@code like}. */
+  /**
+   * Writes {@code content} to {@code target} atomically, copying mode and owner from {@code like}.
+   */
   private static void replace(Path target, byte[] content, Path like) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -138,9 +149,11 @@ public final class SubIdFileWriter {
       view.setPermissions(NEW_FILE_MODE);
       return;
     }
-    PosixFileAttributes attrs = Files.readAttributes(like, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes attrs =
+        Files.readAttributes(like, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     view.setPermissions(attrs.permissions());
-    if (!attrs.owner().equals(Files.getOwner(temp)) || !attrs.group().equals(view.readAttributes().group())) {
+    if (!attrs.owner().equals(Files.getOwner(temp))
+        || !attrs.group().equals(view.readAttributes().group())) {
       view.setOwner(attrs.owner()); // only root gets here with a different owner
       view.setGroup(attrs.group());
     }

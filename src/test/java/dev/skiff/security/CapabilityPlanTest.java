@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class CapabilityPlanTest {
 
-  private static CapabilityPlan resolve(List<String> add, List<String> drop, boolean priv, boolean nonRoot) {
+  private static CapabilityPlan resolve(
+      List<String> add, List<String> drop, boolean priv, boolean nonRoot) {
     return CapabilityPlan.resolve(PODMAN_DEFAULTS, add, drop, priv, nonRoot);
   }
 
@@ -32,7 +33,8 @@ class CapabilityPlanTest {
 
   @Test
   void resolve_addAndDrop_caseInsensitive() {
-    CapabilityPlan plan = resolve(List.of("net_admin", "CAP_SYS_ADMIN"), List.of("chown"), false, false);
+    CapabilityPlan plan =
+        resolve(List.of("net_admin", "CAP_SYS_ADMIN"), List.of("chown"), false, false);
     assertTrue(plan.effective().containsAll(Set.of(NET_ADMIN, SYS_ADMIN)));
     assertTrue(!plan.bounding().contains(CHOWN));
   }
@@ -59,9 +61,12 @@ class CapabilityPlanTest {
 
   @Test
   void resolve_privilegedWithDrop_refused() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> resolve(List.of(), List.of("NET_RAW"), true, false));
-    assertTrue(e.getMessage().contains("--cap-drop cannot be used with --privileged"), e.getMessage());
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> resolve(List.of(), List.of("NET_RAW"), true, false));
+    assertTrue(
+        e.getMessage().contains("--cap-drop cannot be used with --privileged"), e.getMessage());
   }
 
   @Test
@@ -81,24 +86,31 @@ class CapabilityPlanTest {
 
   @Test
   void resolve_unknownName_namesOptionAndValue() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> resolve(List.of("FOO"), List.of(), false, false));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> resolve(List.of("FOO"), List.of(), false, false));
     assertEquals("--cap-add: unknown capability \"FOO\"", e.getMessage());
   }
 
   @Test
   void resolve_addedAndDropped_refused() {
-    assertThrows(InvalidSecuritySettingException.class,
+    assertThrows(
+        InvalidSecuritySettingException.class,
         () -> resolve(List.of("NET_ADMIN"), List.of("net_admin"), false, false));
-    assertThrows(InvalidSecuritySettingException.class,
+    assertThrows(
+        InvalidSecuritySettingException.class,
         () -> resolve(List.of("ALL"), List.of("ALL"), false, false));
   }
 
   @Test
   void serialises_asOciCapabilities() throws Exception {
-    String json = new ObjectMapper().writeValueAsString(
-        resolve(List.of("NET_ADMIN"), List.of("all"), false, false));
-    assertEquals("{\"bounding\":[\"CAP_NET_ADMIN\"],\"effective\":[\"CAP_NET_ADMIN\"],"
-        + "\"permitted\":[\"CAP_NET_ADMIN\"],\"inheritable\":[],\"ambient\":[]}", json);
+    String json =
+        new ObjectMapper()
+            .writeValueAsString(resolve(List.of("NET_ADMIN"), List.of("all"), false, false));
+    assertEquals(
+        "{\"bounding\":[\"CAP_NET_ADMIN\"],\"effective\":[\"CAP_NET_ADMIN\"],"
+            + "\"permitted\":[\"CAP_NET_ADMIN\"],\"inheritable\":[],\"ambient\":[]}",
+        json);
   }
 }

@@ -29,15 +29,19 @@ class IdMappingTest {
 
   @Test
   void idMap_rejectsContainerOverlap() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> IdMap.parse(List.of("0:100000:10", "5:200000:10")));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> IdMap.parse(List.of("0:100000:10", "5:200000:10")));
     assertTrue(e.getMessage().contains("container IDs"), e.getMessage());
   }
 
   @Test
   void idMap_rejectsHostOverlap() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> IdMap.parse(List.of("0:100000:10", "10:100005:10")));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> IdMap.parse(List.of("0:100000:10", "10:100005:10")));
     assertTrue(e.getMessage().contains("host IDs"), e.getMessage());
   }
 

@@ -19,17 +19,22 @@ class IdRangeAllocatorProperties {
 
   @Provide
   Arbitrary<List<SubIdRange>> pools() {
-    Arbitrary<SubIdRange> range = Combinators.combine(
-            Arbitraries.longs().between(0, 100_000), Arbitraries.longs().between(1, 5_000))
-        .as(SubIdRange::of);
+    Arbitrary<SubIdRange> range =
+        Combinators.combine(
+                Arbitraries.longs().between(0, 100_000), Arbitraries.longs().between(1, 5_000))
+            .as(SubIdRange::of);
     return range.list().ofMinSize(1).ofMaxSize(4);
   }
 
   @Provide
   Arbitrary<List<Op>> ops() {
-    return Combinators.combine(Arbitraries.of(true, true, false),
-            Arbitraries.longs().between(1, 3_000), Arbitraries.integers().between(0, 50))
-        .as(Op::new).list().ofMaxSize(60);
+    return Combinators.combine(
+            Arbitraries.of(true, true, false),
+            Arbitraries.longs().between(1, 3_000),
+            Arbitraries.integers().between(0, 50))
+        .as(Op::new)
+        .list()
+        .ofMaxSize(60);
   }
 
   @Property(tries = 300)
@@ -48,8 +53,11 @@ class IdRangeAllocatorProperties {
       try {
         allocated.add(IdRangeAllocator.allocate(pool, allocated, op.size()));
       } catch (IdRangesExhaustedException e) {
-        long largest = IdRangeAllocator.freeRanges(pool, allocated).stream()
-            .mapToLong(SubIdRange::count).max().orElse(0);
+        long largest =
+            IdRangeAllocator.freeRanges(pool, allocated).stream()
+                .mapToLong(SubIdRange::count)
+                .max()
+                .orElse(0);
         assertTrue(largest < op.size(), "refused although a free range was large enough");
       }
     } else if (!allocated.isEmpty()) {
@@ -60,16 +68,19 @@ class IdRangeAllocatorProperties {
     }
   }
 
-  private static void checkInvariants(List<SubIdRange> pool, List<SubIdRange> allocated, long poolSize) {
+  private static void checkInvariants(
+      List<SubIdRange> pool, List<SubIdRange> allocated, long poolSize) {
     for (int i = 0; i < allocated.size(); i++) {
       SubIdRange a = allocated.get(i);
-      assertTrue(IdRangeAllocator.merge(pool).stream().anyMatch(p -> p.contains(a)), "outside pool");
+      assertTrue(
+          IdRangeAllocator.merge(pool).stream().anyMatch(p -> p.contains(a)), "outside pool");
       for (int j = i + 1; j < allocated.size(); j++) {
         assertTrue(!a.overlaps(allocated.get(j)), "overlap " + a + " " + allocated.get(j));
       }
     }
     long used = allocated.stream().mapToLong(SubIdRange::count).sum();
-    long free = IdRangeAllocator.freeRanges(pool, allocated).stream().mapToLong(SubIdRange::count).sum();
+    long free =
+        IdRangeAllocator.freeRanges(pool, allocated).stream().mapToLong(SubIdRange::count).sum();
     assertEquals(poolSize, used + free, "leak");
   }
 }

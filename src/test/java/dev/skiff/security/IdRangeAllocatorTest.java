@@ -14,7 +14,8 @@ class IdRangeAllocatorTest {
   @Test
   void allocate_firstFit() {
     assertEquals(SubIdRange.of(100000, 1024), IdRangeAllocator.allocate(POOL, List.of(), 1024));
-    assertEquals(SubIdRange.of(101024, 1024),
+    assertEquals(
+        SubIdRange.of(101024, 1024),
         IdRangeAllocator.allocate(POOL, List.of(SubIdRange.of(100000, 1024)), 1024));
   }
 
@@ -27,8 +28,10 @@ class IdRangeAllocatorTest {
 
   @Test
   void allocate_exhausted_namesPoolAndRequest() {
-    IdRangesExhaustedException e = assertThrows(IdRangesExhaustedException.class,
-        () -> IdRangeAllocator.allocate(POOL, List.of(SubIdRange.of(101000, 10)), 4000));
+    IdRangesExhaustedException e =
+        assertThrows(
+            IdRangesExhaustedException.class,
+            () -> IdRangeAllocator.allocate(POOL, List.of(SubIdRange.of(101000, 10)), 4000));
     assertTrue(e.getMessage().contains("cannot allocate 4000 IDs"), e.getMessage());
     assertTrue(e.getMessage().contains("100000-104095"), e.getMessage());
   }
@@ -42,14 +45,17 @@ class IdRangeAllocatorTest {
   @Test
   void allocateUserRange_avoidsSubUidEntriesAndRealUids() {
     SubIdFile existing = SubIdFile.parse("alice:100000:65536\n", "/etc/subuid");
-    SubIdRange range = IdRangeAllocator.allocateUserRange(
-        List.of(IdRangeAllocator.DEFAULT_USER_POOL), existing, List.of(165536L + 10), 65536);
+    SubIdRange range =
+        IdRangeAllocator.allocateUserRange(
+            List.of(IdRangeAllocator.DEFAULT_USER_POOL), existing, List.of(165536L + 10), 65536);
     assertEquals(SubIdRange.of(165547, 65536), range);
   }
 
   @Test
   void merge_adjacentAndOverlapping() {
-    assertEquals(List.of(SubIdRange.of(0, 30)), IdRangeAllocator.merge(
-        List.of(SubIdRange.of(10, 10), SubIdRange.of(0, 10), SubIdRange.of(15, 15))));
+    assertEquals(
+        List.of(SubIdRange.of(0, 30)),
+        IdRangeAllocator.merge(
+            List.of(SubIdRange.of(10, 10), SubIdRange.of(0, 10), SubIdRange.of(15, 15))));
   }
 }

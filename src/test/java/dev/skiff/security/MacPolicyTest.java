@@ -22,23 +22,29 @@ class MacPolicyTest {
 
   @Test
   void validate_appArmorRequestedButNotEnabled() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> MacPolicy.validate(apparmor("my-profile"), new MacSupport(false, true)));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> MacPolicy.validate(apparmor("my-profile"), new MacSupport(false, true)));
     assertTrue(e.getMessage().startsWith("AppArmor is not enabled on this host"), e.getMessage());
     assertTrue(e.getMessage().contains("my-profile"));
   }
 
   @Test
   void validate_selinuxRequestedButNotEnabled() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> MacPolicy.validate(selinux("type:spc_t"), new MacSupport(true, false)));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> MacPolicy.validate(selinux("type:spc_t"), new MacSupport(true, false)));
     assertEquals("SELinux is not enabled on this host", e.getMessage());
   }
 
   @Test
   void validate_bothMissing_listsBoth() {
-    MacRequest both = new MacRequest(Optional.of(AppArmorProfile.parse("p")),
-        SelinuxOptions.parse(List.of("level:s0:c1,c2")));
+    MacRequest both =
+        new MacRequest(
+            Optional.of(AppArmorProfile.parse("p")),
+            SelinuxOptions.parse(List.of("level:s0:c1,c2")));
     assertEquals(2, MacPolicy.problems(both, MacSupport.none()).size());
   }
 
@@ -52,8 +58,14 @@ class MacPolicyTest {
 
   @Test
   void selinuxParse_allKeys() {
-    SelinuxOptions options = SelinuxOptions.parse(List.of("label=user:system_u", "role:system_r",
-        "type:container_t", "level:s0:c100,c200", "filetype:container_file_t"));
+    SelinuxOptions options =
+        SelinuxOptions.parse(
+            List.of(
+                "label=user:system_u",
+                "role:system_r",
+                "type:container_t",
+                "level:s0:c100,c200",
+                "filetype:container_file_t"));
     assertEquals(Optional.of("system_u"), options.user());
     assertEquals(Optional.of("system_r"), options.role());
     assertEquals(Optional.of("container_t"), options.type());
@@ -64,11 +76,15 @@ class MacPolicyTest {
 
   @Test
   void selinuxParse_errors() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> SelinuxOptions.parse(List.of("colour:red")));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> SelinuxOptions.parse(List.of("colour:red")));
     assertTrue(e.getMessage().contains("\"label=colour:red\""), e.getMessage());
-    assertThrows(InvalidSecuritySettingException.class, () -> SelinuxOptions.parse(List.of("type:")));
-    assertThrows(InvalidSecuritySettingException.class,
+    assertThrows(
+        InvalidSecuritySettingException.class, () -> SelinuxOptions.parse(List.of("type:")));
+    assertThrows(
+        InvalidSecuritySettingException.class,
         () -> SelinuxOptions.parse(List.of("disable", "type:x_t")));
   }
 

@@ -14,9 +14,17 @@ class MaskedPathsTest {
   void defaults_podmanLists() {
     MaskedPaths paths = MaskedPaths.defaults();
     assertEquals(12, paths.masked().size());
-    assertTrue(paths.masked().containsAll(List.of("/proc/kcore", "/proc/interrupts", "/sys/firmware")));
-    assertEquals(List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-        "/proc/sysrq-trigger"), paths.readOnly());
+    assertTrue(
+        paths.masked().containsAll(List.of("/proc/kcore", "/proc/interrupts", "/sys/firmware")));
+    assertEquals(
+        List.of(
+            "/proc/asound",
+            "/proc/bus",
+            "/proc/fs",
+            "/proc/irq",
+            "/proc/sys",
+            "/proc/sysrq-trigger"),
+        paths.readOnly());
   }
 
   @Test
@@ -39,7 +47,8 @@ class MaskedPathsTest {
     assertTrue(all.masked().isEmpty());
     assertTrue(all.readOnly().isEmpty());
     MaskedPaths proc = MaskedPaths.resolve(false, List.of(), List.of("/proc/*"));
-    assertTrue(proc.masked().stream().allMatch(p -> p.startsWith("/sys/")), proc.masked().toString());
+    assertTrue(
+        proc.masked().stream().allMatch(p -> p.startsWith("/sys/")), proc.masked().toString());
   }
 
   @Test
@@ -51,12 +60,17 @@ class MaskedPathsTest {
 
   @Test
   void resolve_relativePath_rejected() {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> MaskedPaths.resolve(false, List.of("/a:proc/x"), List.of()));
-    assertEquals("--security-opt mask=/a:proc/x: \"proc/x\" is not an absolute path", e.getMessage());
-    assertThrows(InvalidSecuritySettingException.class,
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> MaskedPaths.resolve(false, List.of("/a:proc/x"), List.of()));
+    assertEquals(
+        "--security-opt mask=/a:proc/x: \"proc/x\" is not an absolute path", e.getMessage());
+    assertThrows(
+        InvalidSecuritySettingException.class,
         () -> MaskedPaths.resolve(false, List.of(), List.of("/a::/b")));
-    assertThrows(InvalidSecuritySettingException.class,
+    assertThrows(
+        InvalidSecuritySettingException.class,
         () -> MaskedPaths.resolve(false, List.of("ALL"), List.of()));
   }
 }

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Plain JUnit: the filter is resolved and evaluated in memory, no kernel involved. */
 class SeccompProfilesTest {
@@ -20,10 +20,12 @@ class SeccompProfilesTest {
   private static final SeccompProfile DEFAULT = SeccompProfiles.defaultProfile();
   private static final long CLONE_NEWUSER = 0x10000000L;
   private static final long CLONE_NEWNS = 0x20000L;
-  private static final long THREAD_FLAGS = 0x3d0f00L; // CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|...
+  private static final long THREAD_FLAGS =
+      0x3d0f00L; // CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|...
 
   private static OciSeccomp resolve(List<String> capAdd) {
-    CapabilityPlan caps = CapabilityPlan.resolve(Capability.PODMAN_DEFAULTS, capAdd, List.of(), false, false);
+    CapabilityPlan caps =
+        CapabilityPlan.resolve(Capability.PODMAN_DEFAULTS, capAdd, List.of(), false, false);
     return SeccompProfiles.resolve(DEFAULT, caps, "amd64");
   }
 
@@ -39,12 +41,42 @@ class SeccompProfilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"keyctl", "add_key", "request_key", "unshare", "setns", "mount", "umount2",
-      "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-      "mount_setattr", "ptrace", "syslog", "reboot", "bpf", "perf_event_open", "open_by_handle_at",
-      "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "init_module",
-      "finit_module", "delete_module", "kexec_load", "kexec_file_load", "clock_settime",
-      "settimeofday", "adjtimex"})
+  @ValueSource(
+      strings = {
+        "keyctl",
+        "add_key",
+        "request_key",
+        "unshare",
+        "setns",
+        "mount",
+        "umount2",
+        "pivot_root",
+        "fsopen",
+        "fsconfig",
+        "fsmount",
+        "fspick",
+        "move_mount",
+        "open_tree",
+        "mount_setattr",
+        "ptrace",
+        "syslog",
+        "reboot",
+        "bpf",
+        "perf_event_open",
+        "open_by_handle_at",
+        "userfaultfd",
+        "io_uring_setup",
+        "io_uring_enter",
+        "io_uring_register",
+        "init_module",
+        "finit_module",
+        "delete_module",
+        "kexec_load",
+        "kexec_file_load",
+        "clock_settime",
+        "settimeofday",
+        "adjtimex"
+      })
   void resolve_defaultCaps_deniesWithEperm(String syscall) {
     SeccompEvaluator.Verdict verdict = eval(resolve(List.of()), syscall);
     assertEquals("SCMP_ACT_ERRNO", verdict.action(), syscall);
@@ -52,8 +84,25 @@ class SeccompProfilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"read", "write", "openat", "close", "execve", "mmap", "futex", "exit_group",
-      "rt_sigaction", "socket", "connect", "epoll_wait", "getpid", "arch_prctl", "chroot", "wait4"})
+  @ValueSource(
+      strings = {
+        "read",
+        "write",
+        "openat",
+        "close",
+        "execve",
+        "mmap",
+        "futex",
+        "exit_group",
+        "rt_sigaction",
+        "socket",
+        "connect",
+        "epoll_wait",
+        "getpid",
+        "arch_prctl",
+        "chroot",
+        "wait4"
+      })
   void resolve_defaultCaps_allowsEverydayCalls(String syscall) {
     assertTrue(eval(resolve(List.of()), syscall, 2, 1, 0).allowed(), syscall);
   }
@@ -62,14 +111,17 @@ class SeccompProfilesTest {
   void resolve_clone_withoutNamespaceFlagsAllowed_withFlagsDenied() {
     OciSeccomp filter = resolve(List.of());
     assertTrue(eval(filter, "clone", THREAD_FLAGS).allowed());
-    assertEquals(new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 1), eval(filter, "clone", CLONE_NEWUSER));
-    assertEquals(new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 1),
+    assertEquals(
+        new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 1), eval(filter, "clone", CLONE_NEWUSER));
+    assertEquals(
+        new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 1),
         eval(filter, "clone", THREAD_FLAGS | CLONE_NEWNS));
   }
 
   @Test
   void resolve_clone3_alwaysEnosys() {
-    assertEquals(new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 38), eval(resolve(List.of()), "clone3"));
+    assertEquals(
+        new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 38), eval(resolve(List.of()), "clone3"));
     assertEquals(38, eval(resolve(List.of("SYS_ADMIN")), "clone3").errno());
   }
 
@@ -81,7 +133,8 @@ class SeccompProfilesTest {
   @Test
   void resolve_capAddSysAdmin_allowsMountNamespacesAndClone() {
     OciSeccomp filter = resolve(List.of("SYS_ADMIN"));
-    for (String call : List.of("mount", "umount2", "unshare", "setns", "pivot_root", "bpf", "fsopen")) {
+    for (String call :
+        List.of("mount", "umount2", "unshare", "setns", "pivot_root", "bpf", "fsopen")) {
       assertTrue(eval(filter, call).allowed(), call);
     }
     assertTrue(eval(filter, "clone", CLONE_NEWUSER).allowed());
@@ -106,15 +159,18 @@ class SeccompProfilesTest {
   @Test
   void resolve_auditNetlinkSocketRefused() {
     OciSeccomp filter = resolve(List.of());
-    assertEquals(new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 22), eval(filter, "socket", 16, 3, 9));
+    assertEquals(
+        new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 22), eval(filter, "socket", 16, 3, 9));
     assertTrue(eval(filter, "socket", 16, 3, 0).allowed());
   }
 
   @Test
   void resolve_archMapExpandsForNativeArch() {
-    assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+    assertEquals(
+        List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
         SeccompProfiles.resolve(DEFAULT, CapabilityPlan.defaults(), "x86_64").architectures());
-    assertEquals(List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"),
+    assertEquals(
+        List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"),
         SeccompProfiles.resolve(DEFAULT, CapabilityPlan.defaults(), "aarch64").architectures());
     OciSeccomp arm = SeccompProfiles.resolve(DEFAULT, CapabilityPlan.defaults(), "arm64");
     assertFalse(eval(arm, "arch_prctl").allowed());
@@ -125,8 +181,11 @@ class SeccompProfilesTest {
     Set<String> unconditional = new HashSet<>();
     Set<String> conditional = new HashSet<>();
     for (SeccompProfile.Syscall call : DEFAULT.syscalls()) {
-      boolean plain = call.args().isEmpty() && call.includes().caps().isEmpty()
-          && call.excludes().caps().isEmpty() && call.includes().arches().isEmpty();
+      boolean plain =
+          call.args().isEmpty()
+              && call.includes().caps().isEmpty()
+              && call.excludes().caps().isEmpty()
+              && call.includes().arches().isEmpty();
       (plain && call.action().equals("SCMP_ACT_ALLOW") ? unconditional : conditional)
           .addAll(call.allNames());
     }
@@ -147,7 +206,8 @@ class SeccompProfilesTest {
 
   @Test
   void parse_customProfile_roundTrips() {
-    String json = """
+    String json =
+        """
         {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
          "flags":["SECCOMP_FILTER_FLAG_LOG"],
          "syscalls":[{"names":["chmod","fchmod"],"action":"SCMP_ACT_ERRNO","errnoRet":13,
@@ -159,32 +219,53 @@ class SeccompProfilesTest {
     assertEquals(profile, SeccompProfiles.parse(SeccompProfiles.toJson(profile), "again"));
     assertEquals(List.of("mkdir"), profile.syscalls().get(1).allNames());
 
-    CapabilityPlan noFowner = CapabilityPlan.resolve(Capability.PODMAN_DEFAULTS, List.of(),
-        List.of("FOWNER"), false, false);
+    CapabilityPlan noFowner =
+        CapabilityPlan.resolve(
+            Capability.PODMAN_DEFAULTS, List.of(), List.of("FOWNER"), false, false);
     OciSeccomp filter = SeccompProfiles.resolve(profile, noFowner, "amd64");
-    assertEquals(new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 13), eval(filter, "chmod", 0, 04755));
+    assertEquals(
+        new SeccompEvaluator.Verdict("SCMP_ACT_ERRNO", 13), eval(filter, "chmod", 0, 04755));
     assertTrue(eval(filter, "chmod", 0, 0755).allowed());
     assertEquals(List.of("SCMP_ARCH_X86_64"), filter.architectures());
     assertEquals(List.of("SECCOMP_FILTER_FLAG_LOG"), filter.flags());
-    assertEquals(1, SeccompProfiles.resolve(profile, CapabilityPlan.defaults(), "amd64").syscalls().size());
+    assertEquals(
+        1, SeccompProfiles.resolve(profile, CapabilityPlan.defaults(), "amd64").syscalls().size());
   }
 
   @Test
   void resolve_minKernel_checkedWhenKnown() {
-    SeccompProfile profile = SeccompProfiles.parse("""
-        {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
-          {"names":["faccessat2"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"5.8"}}]}
-        """, "k.json");
+    SeccompProfile profile =
+        SeccompProfiles.parse(
+            """
+            {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+              {"names":["faccessat2"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"5.8"}}]}
+            """,
+            "k.json");
     CapabilityPlan caps = CapabilityPlan.defaults();
-    assertEquals(0, SeccompProfiles.resolve(profile, caps, "amd64",
-        java.util.Optional.of(KernelVersion.parse("5.4.0-100-generic"))).syscalls().size());
-    assertEquals(1, SeccompProfiles.resolve(profile, caps, "amd64",
-        java.util.Optional.of(KernelVersion.parse("6.1.0-13-amd64"))).syscalls().size());
+    assertEquals(
+        0,
+        SeccompProfiles.resolve(
+                profile,
+                caps,
+                "amd64",
+                java.util.Optional.of(KernelVersion.parse("5.4.0-100-generic")))
+            .syscalls()
+            .size());
+    assertEquals(
+        1,
+        SeccompProfiles.resolve(
+                profile,
+                caps,
+                "amd64",
+                java.util.Optional.of(KernelVersion.parse("6.1.0-13-amd64")))
+            .syscalls()
+            .size());
   }
 
   private static void assertInvalid(String json, String expected) {
-    InvalidSecuritySettingException e = assertThrows(InvalidSecuritySettingException.class,
-        () -> SeccompProfiles.parse(json, "bad.json"));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class, () -> SeccompProfiles.parse(json, "bad.json"));
     assertTrue(e.getMessage().startsWith("seccomp profile bad.json"), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
@@ -192,63 +273,80 @@ class SeccompProfilesTest {
   @Test
   void parse_unknownAction() {
     assertInvalid("{\"defaultAction\":\"SCMP_ACT_MAYBE\"}", "\"SCMP_ACT_MAYBE\" is unknown");
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"DENY\"}]}",
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"DENY\"}]}",
         "syscalls[0] (read): action \"DENY\" is unknown");
     assertInvalid("{}", "defaultAction is missing");
   }
 
   @Test
   void parse_unknownOp() {
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
-        + "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_IS\"}]}]}",
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+            + "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_IS\"}]}]}",
         "unknown comparison operator \"SCMP_CMP_IS\"");
   }
 
   @Test
   void parse_notifyOnWrite() {
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/agent.sock\","
-        + "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/agent.sock\","
+            + "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
         "SCMP_ACT_NOTIFY is not allowed on write");
   }
 
   @Test
   void parse_notifyWithoutListenerPath() {
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
-        + "\"action\":\"SCMP_ACT_NOTIFY\"}]}", "SCMP_ACT_NOTIFY needs a listenerPath");
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+            + "\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+        "SCMP_ACT_NOTIFY needs a listenerPath");
   }
 
   @Test
   void parse_emptyNames() {
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
-        + "\"action\":\"SCMP_ACT_ERRNO\"}]}", "syscalls[0]: no syscall names");
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"\"],"
-        + "\"action\":\"SCMP_ACT_ERRNO\"}]}", "empty syscall name");
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
+            + "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+        "syscalls[0]: no syscall names");
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"\"],"
+            + "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+        "empty syscall name");
   }
 
   @Test
   void parse_errnoRetOnNonErrno() {
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
-        + "\"action\":\"SCMP_ACT_ALLOW\",\"errnoRet\":1}]}", "SCMP_ACT_ALLOW cannot have an errnoRet");
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_KILL\",\"defaultErrnoRet\":1}", "cannot have an errnoRet");
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+            + "\"action\":\"SCMP_ACT_ALLOW\",\"errnoRet\":1}]}",
+        "SCMP_ACT_ALLOW cannot have an errnoRet");
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_KILL\",\"defaultErrnoRet\":1}", "cannot have an errnoRet");
   }
 
   @Test
   void parse_argIndexAboveFive() {
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
-        + "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+            + "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
         "argument index 6 is out of range");
   }
 
   @Test
   void parse_otherErrors() {
     assertInvalid("{not json", "is not valid JSON");
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"FLAG_X\"]}", "unknown flag \"FLAG_X\"");
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"x86_64\"]}",
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"FLAG_X\"]}", "unknown flag \"FLAG_X\"");
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"x86_64\"]}",
         "unknown architecture \"x86_64\"");
-    assertInvalid("{\"skiffProfileVersion\":2,\"defaultAction\":\"SCMP_ACT_ALLOW\"}",
+    assertInvalid(
+        "{\"skiffProfileVersion\":2,\"defaultAction\":\"SCMP_ACT_ALLOW\"}",
         "skiffProfileVersion 2 is not supported");
-    assertInvalid("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
-        + "\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_FLY\"]}}]}",
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+            + "\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_FLY\"]}}]}",
         "unknown capability \"CAP_FLY\"");
   }
 }

@@ -12,18 +12,22 @@ class SubIdFileTest {
 
   @Test
   void parse_commentsBlankLinesAndSeveralRangesPerUser() {
-    SubIdFile file = SubIdFile.parse("""
-        # managed by useradd
-        alice:100000:65536
+    SubIdFile file =
+        SubIdFile.parse(
+            """
+            # managed by useradd
+            alice:100000:65536
 
-        bob:165536:65536
-        1000:300000:1000
-          alice:400000:10  \s
-        """, "/etc/subuid");
+            bob:165536:65536
+            1000:300000:1000
+              alice:400000:10  \s
+            """,
+            "/etc/subuid");
 
     assertEquals(4, file.entries().size());
     assertEquals(
-        List.of(SubIdRange.of(100000, 65536), SubIdRange.of(300000, 1000), SubIdRange.of(400000, 10)),
+        List.of(
+            SubIdRange.of(100000, 65536), SubIdRange.of(300000, 1000), SubIdRange.of(400000, 10)),
         file.rangesFor("alice", 1000));
     assertEquals(List.of(SubIdRange.of(165536, 65536)), file.rangesFor("bob", 1001));
     assertTrue(file.overlaps().isEmpty());
@@ -31,16 +35,20 @@ class SubIdFileTest {
 
   @Test
   void parse_malformedLine_namesFileAndLine() {
-    InvalidSubIdFileException e = assertThrows(InvalidSubIdFileException.class,
-        () -> SubIdFile.parse("alice:100000:65536\nbob:x:10\n", "/etc/subgid"));
-    assertTrue(e.getMessage().startsWith("/etc/subgid:2: start \"x\" is not a number"), e.getMessage());
+    InvalidSubIdFileException e =
+        assertThrows(
+            InvalidSubIdFileException.class,
+            () -> SubIdFile.parse("alice:100000:65536\nbob:x:10\n", "/etc/subgid"));
+    assertTrue(
+        e.getMessage().startsWith("/etc/subgid:2: start \"x\" is not a number"), e.getMessage());
     assertTrue(e.getMessage().contains("bob:x:10"));
   }
 
   @Test
   void parse_wrongFieldCount() {
-    InvalidSubIdFileException e = assertThrows(InvalidSubIdFileException.class,
-        () -> SubIdFile.parse("# c\nalice:1\n", "subuid"));
+    InvalidSubIdFileException e =
+        assertThrows(
+            InvalidSubIdFileException.class, () -> SubIdFile.parse("# c\nalice:1\n", "subuid"));
     assertTrue(e.getMessage().startsWith("subuid:2: expected name:start:count"), e.getMessage());
   }
 
@@ -54,8 +62,9 @@ class SubIdFileTest {
 
   @Test
   void overlaps_betweenDifferentUsersOnly() {
-    SubIdFile file = SubIdFile.parse(
-        "alice:100000:65536\nalice:120000:10\nbob:165535:10\ncarol:1:5\n", "subuid");
+    SubIdFile file =
+        SubIdFile.parse(
+            "alice:100000:65536\nalice:120000:10\nbob:165535:10\ncarol:1:5\n", "subuid");
     List<SubIdOverlap> overlaps = file.overlaps();
     assertEquals(1, overlaps.size());
     assertEquals("alice", overlaps.get(0).first().owner());

@@ -23,9 +23,11 @@ class UsernsModeTest {
 
   @Test
   void parse_keepId_withOptions() {
-    assertEquals(new UsernsMode.KeepId(OptionalLong.empty(), OptionalLong.empty()),
+    assertEquals(
+        new UsernsMode.KeepId(OptionalLong.empty(), OptionalLong.empty()),
         UsernsMode.parse("keep-id"));
-    assertEquals(new UsernsMode.KeepId(OptionalLong.of(1000), OptionalLong.of(100)),
+    assertEquals(
+        new UsernsMode.KeepId(OptionalLong.of(1000), OptionalLong.of(100)),
         UsernsMode.parse("keep-id:uid=1000,gid=100"));
   }
 
@@ -41,8 +43,16 @@ class UsernsModeTest {
 
   @Test
   void parse_errors_quoteValue() {
-    for (String bad : List.of("bogus", "host:x=1", "keep-id:uid=abc", "keep-id:foo=1",
-        "auto:size=0", "auto:size", "ns:relative", "nomap:uid=1")) {
+    for (String bad :
+        List.of(
+            "bogus",
+            "host:x=1",
+            "keep-id:uid=abc",
+            "keep-id:foo=1",
+            "auto:size=0",
+            "auto:size",
+            "ns:relative",
+            "nomap:uid=1")) {
       InvalidSecuritySettingException e =
           assertThrows(InvalidSecuritySettingException.class, () -> UsernsMode.parse(bad), bad);
       assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());

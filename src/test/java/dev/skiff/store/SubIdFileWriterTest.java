@@ -20,7 +20,8 @@ class SubIdFileWriterTest {
 
   @TempDir Path dir;
 
-  private static final String ORIGINAL = "# subordinate uids\r\nalice:100000:65536\n\n  bob:165536:65536";
+  private static final String ORIGINAL =
+      "# subordinate uids\r\nalice:100000:65536\n\n  bob:165536:65536";
 
   private Path file(String content, String mode) throws Exception {
     Path file = dir.resolve("subuid");
@@ -40,8 +41,8 @@ class SubIdFileWriterTest {
   void append_writesBackupWithPreviousContent() throws Exception {
     Path file = file(ORIGINAL, "rw-r--r--");
     SubIdFileWriter.append(file, "carol", SubIdRange.of(231072, 65536));
-    assertArrayEquals(ORIGINAL.getBytes(StandardCharsets.UTF_8),
-        Files.readAllBytes(dir.resolve("subuid-")));
+    assertArrayEquals(
+        ORIGINAL.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(dir.resolve("subuid-")));
   }
 
   @Test
@@ -49,7 +50,8 @@ class SubIdFileWriterTest {
     Path file = file("alice:100000:65536\n", "rw-------");
     SubIdFileWriter.append(file, "carol", SubIdRange.of(300000, 10));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertEquals("rw-------",
+    assertEquals(
+        "rw-------",
         PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("subuid-"))));
   }
 
@@ -65,9 +67,10 @@ class SubIdFileWriterTest {
   @Test
   void append_collision_refusedAndFileUnchanged() throws Exception {
     Path file = file(ORIGINAL, "rw-r--r--");
-    SubIdFileWriter.RangeCollisionException e = assertThrows(
-        SubIdFileWriter.RangeCollisionException.class,
-        () -> SubIdFileWriter.append(file, "carol", SubIdRange.of(165000, 1000)));
+    SubIdFileWriter.RangeCollisionException e =
+        assertThrows(
+            SubIdFileWriter.RangeCollisionException.class,
+            () -> SubIdFileWriter.append(file, "carol", SubIdRange.of(165000, 1000)));
     assertTrue(e.getMessage().contains("line 2 \"alice:100000:65536\""), e.getMessage());
     assertTrue(e.getMessage().contains("bob:165536:65536"), e.getMessage());
     assertEquals(ORIGINAL, Files.readString(file));
@@ -77,7 +80,8 @@ class SubIdFileWriterTest {
   @Test
   void append_malformedFile_refused() throws Exception {
     Path file = file("alice:100000\n", "rw-r--r--");
-    assertThrows(InvalidSubIdFileException.class,
+    assertThrows(
+        InvalidSubIdFileException.class,
         () -> SubIdFileWriter.append(file, "carol", SubIdRange.of(300000, 10)));
   }
 
@@ -85,7 +89,8 @@ class SubIdFileWriterTest {
   void append_lockHeldByLiveProcess_refused() throws Exception {
     Path file = file(ORIGINAL, "rw-r--r--");
     Files.writeString(dir.resolve("subuid.lock"), Long.toString(ProcessHandle.current().pid()));
-    assertThrows(SubIdFileWriter.FileLockedException.class,
+    assertThrows(
+        SubIdFileWriter.FileLockedException.class,
         () -> SubIdFileWriter.append(file, "carol", SubIdRange.of(300000, 10)));
     assertEquals(ORIGINAL, Files.readString(file));
   }
@@ -102,7 +107,8 @@ class SubIdFileWriterTest {
   @Test
   void append_invalidOwner_refused() throws Exception {
     Path file = file(ORIGINAL, "rw-r--r--");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SubIdFileWriter.append(file, "ca:rol", SubIdRange.of(300000, 10)));
   }
 
