@@ -142,8 +142,19 @@ public final class SeccompProfiles {
     return profile;
   }
 
-  /** Skiff's default profile, from the classpath resource {@code seccomp/default.json}. */
+  /**
+   * Skiff's default profile, from the classpath resource {@code seccomp/default.json}; parsed and
+   * validated once.
+   */
   public static SeccompProfile defaultProfile() {
+    return DefaultProfileHolder.PROFILE;
+  }
+
+  private static final class DefaultProfileHolder {
+    static final SeccompProfile PROFILE = loadDefaultProfile();
+  }
+
+  private static SeccompProfile loadDefaultProfile() {
     try (InputStream in = SeccompProfiles.class.getResourceAsStream("/seccomp/default.json")) {
       if (in == null) {
         throw new IllegalStateException("seccomp/default.json is missing from the classpath");
