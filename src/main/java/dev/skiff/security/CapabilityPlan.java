@@ -64,9 +64,7 @@ public record CapabilityPlan(
     }
     checkConflicts(capAdd, capDrop, added, dropped);
     Set<Capability> merged =
-        privileged
-            ? Capability.all()
-            : merge(defaults, added, hasAll(capDrop) ? Set.of() : dropped, hasAll(capDrop));
+        privileged ? Capability.all() : merge(defaults, added, dropped, hasAll(capDrop));
     if (!nonRootUser) {
       return new CapabilityPlan(merged, merged, merged, Set.of(), Set.of());
     }
@@ -87,10 +85,11 @@ public record CapabilityPlan(
       Set<Capability> dropped,
       boolean dropAll) {
     EnumSet<Capability> result = EnumSet.noneOf(Capability.class);
-    if (!dropAll) {
-      result.addAll(defaults);
-    }
     result.addAll(added);
+    if (dropAll) {
+      return result; // --cap-drop=ALL --cap-add=X: exactly the added ones
+    }
+    result.addAll(defaults);
     result.removeAll(dropped);
     return result;
   }

@@ -3,6 +3,7 @@ package dev.skiff.security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Computes a container's uid/gid maps from its {@code --userns}/{@code --uidmap}/{@code --gidmap}
@@ -196,7 +197,6 @@ public final class IdMapPlanner {
 
   private static InvalidSecuritySettingException outsideOwned(
       DaemonIds ids, IdMapping m, IdMap owned, String kind) {
-    String range = owned.isEmpty() ? "none" : 0 + "-" + (owned.containerIdLimit() - 1);
     String message =
         kind
             + " mapping "
@@ -204,31 +204,33 @@ public final class IdMapPlanner {
             + " uses IDs "
             + m.hostRange()
             + " outside the range this daemon owns ("
-            + describeOwned(ids, owned, kind, range)
+            + describeOwned(ids, owned, kind)
             + ")";
     boolean noSubIds = ids.rootless() && owned.size() <= 1;
     return new InvalidSecuritySettingException(
         noSubIds ? message + "; " + usermodHint(ids) : message);
   }
 
-  private static String describeOwned(DaemonIds ids, IdMap owned, String kind, String range) {
-    if (!ids.rootless()) {
-      return owned.hostRanges().stream()
-          .map(SubIdRange::toString)
-          .reduce((a, b) -> a + ", " + b)
-          .orElse("none");
-    }
+  private static String describeOwned(DaemonIds ids, IdMap owned, String kind) {
     List<SubIdRange> host = owned.hostRanges();
+    if (!ids.rootless()) {
+      return host.isEmpty() ? "none" : join(host);
+    }
     String sub =
-        host.size() <= 1
+        host.size() == 1
             ? "no subordinate " + kind + "s"
-            : "subordinate "
-                + kind
-                + "s "
-                + host.subList(1, host.size()).stream()
-                    .map(SubIdRange::toString)
-                    .reduce((a, b) -> a + ", " + b)
-                    .orElse("");
-    return range + ": 0 is your " + kind + " " + host.get(0).start() + ", 1.. are " + sub;
+            : "subordinate " + kind + "s " + join(host.subList(1, host.size()));
+    return "0-"
+        + (owned.containerIdLimit() - 1)
+        + ": 0 is your "
+        + kind
+        + " "
+        + host.get(0).start()
+        + ", 1.. are "
+        + sub;
+  }
+
+  private static String join(List<SubIdRange> ranges) {
+    return ranges.stream().map(SubIdRange::toString).collect(Collectors.joining(", "));
   }
 }

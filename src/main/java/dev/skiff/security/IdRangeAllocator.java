@@ -11,8 +11,13 @@ import java.util.stream.Stream;
  */
 public final class IdRangeAllocator {
 
-  /** Podman's minimum size for {@code --userns=auto}. */
+  /**
+   * Podman's minimum size for {@code --userns=auto} (storage.conf {@code auto_userns_min_size}).
+   */
   public static final long AUTO_MIN_SIZE = 1024;
+
+  /** Podman's maximum computed size for {@code --userns=auto} ({@code auto_userns_max_size}). */
+  public static final long AUTO_MAX_SIZE = 65_536;
 
   /** Default root-mode pool for per-user ranges: 100000 to 4294967294. */
   public static final SubIdRange DEFAULT_USER_POOL =
@@ -25,10 +30,25 @@ public final class IdRangeAllocator {
 
   /**
    * The {@code auto} size when none was requested: enough for the highest ID the container needs
-   * (image file owners, its user), and at least {@value #AUTO_MIN_SIZE}.
+   * (image file owners, its user), at least {@value #AUTO_MIN_SIZE} and at most {@value
+   * #AUTO_MAX_SIZE}, as Podman computes it.
+   *
+   * @throws InvalidSecuritySettingException if the container needs more than the maximum
    */
   public static long defaultAutoSize(long highestIdNeeded) {
-    return Math.max(AUTO_MIN_SIZE, highestIdNeeded + 1);
+    long size = Math.max(AUTO_MIN_SIZE, highestIdNeeded + 1);
+    if (size > AUTO_MAX_SIZE) {
+      throw new InvalidSecuritySettingException(
+          "the container needs a user namespace of "
+              + size
+              + " IDs (it uses ID "
+              + highestIdNeeded
+              + "), more than --userns=auto gives without a size ("
+              + AUTO_MAX_SIZE
+              + "); use --userns=auto:size="
+              + size);
+    }
+    return size;
   }
 
   /**

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * The {@code --security-opt} values of one container, parsed: {@code seccomp=unconfined|FILE},
- * {@code apparmor=NAME|unconfined}, {@code label=...}, {@code mask=...}, {@code unmask=...},
- * {@code no-new-privileges[=true|false]} and Docker's {@code systempaths=unconfined}. Docker's
- * older {@code key:value} form is accepted too.
+ * {@code apparmor=NAME|unconfined}, {@code label=...}, {@code mask=...}, {@code unmask=...}, {@code
+ * no-new-privileges[=true|false]} and Docker's {@code systempaths=unconfined}. Docker's older
+ * {@code key:value} form is accepted too.
  *
  * @param seccomp {@code unconfined} or a profile path; empty means the default profile
  */

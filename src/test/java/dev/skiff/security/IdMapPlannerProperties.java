@@ -10,9 +10,9 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import net.jqwik.api.constraints.LongRange;
 
 /**
  * For any rootless user and subordinate ranges, every planned map only uses IDs the daemon owns,

@@ -43,6 +43,14 @@ class IdRangeAllocatorTest {
   }
 
   @Test
+  void defaultAutoSize_aboveMaximum_namesTheFix() {
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class, () -> IdRangeAllocator.defaultAutoSize(70000));
+    assertTrue(e.getMessage().contains("--userns=auto:size=70001"), e.getMessage());
+  }
+
+  @Test
   void allocateUserRange_avoidsSubUidEntriesAndRealUids() {
     SubIdFile existing = SubIdFile.parse("alice:100000:65536\n", "/etc/subuid");
     SubIdRange range =
