@@ -10,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -317,7 +316,7 @@ public final class LayerExtractor {
       removeExisting(path, attrs(path));
       NativeFs.mknod(path, type, e.getMode(), e.getDevMajor(), e.getDevMinor());
       applyOwner(path, e);
-      applyMode(path, e);
+      NativeFs.chmod(path, e.getMode());
       applyXattrs(path, e);
       setMtime(path, e);
     }
@@ -332,9 +331,13 @@ public final class LayerExtractor {
           break;
         }
         BasicFileAttributes a = attrs(cur);
-        if (a == null || a.isSymbolicLink() || !a.isDirectory()) {
+        if (a == null) {
           throw new LayerExtractionException(entryName,
-              "hardlink target parent \"" + root.relativize(cur) + "\" is missing, a symlink or not a directory");
+              "hardlink target \"" + String.join("/", parts) + "\" is not in this layer");
+        }
+        if (a.isSymbolicLink() || !a.isDirectory()) {
+          throw new LayerExtractionException(entryName,
+              "hardlink target parent \"" + root.relativize(cur) + "\" is a symlink or not a directory");
         }
       }
       return cur;
@@ -400,9 +403,8 @@ public final class LayerExtractor {
         return;
       }
       try {
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-            .setTimes(mtime, null, null);
-      } catch (IOException | UnsupportedOperationException ex) {
+        NativeFs.setMtimeNoFollow(path, mtime.toInstant());
+      } catch (IOException ex) {
         warnings.add("could not set mtime of \"" + e.getName() + "\": " + ex.getMessage());
       }
     }

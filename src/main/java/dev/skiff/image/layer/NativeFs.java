@@ -27,6 +27,10 @@ final class NativeFs {
     long lgetxattr(String path, String name, byte[] value, long size);
 
     int geteuid();
+
+    int chmod(String path, int mode);
+
+    int utimensat(int dirfd, String path, long[] times, int flags);
   }
 
   private static final class Holder {
@@ -47,6 +51,24 @@ final class NativeFs {
     int rc = Holder.LIBC.mknod(path.toString(), typeBits | (perm & 07777), makedev(major, minor));
     if (rc != 0) {
       throw errnoException("mknod", path);
+    }
+  }
+
+  /** chmod(2); only for paths known not to be symlinks (opening a FIFO to fchmod would block). */
+  static void chmod(Path path, int mode) throws IOException {
+    if (Holder.LIBC.chmod(path.toString(), mode & 07777) != 0) {
+      throw errnoException("chmod", path);
+    }
+  }
+
+  /** Sets the mtime (atime untouched) without following a symlink and without opening the file. */
+  static void setMtimeNoFollow(Path path, java.time.Instant mtime) throws IOException {
+    final int atFdCwd = -100;
+    final int atSymlinkNofollow = 0x100;
+    final long utimeOmit = (1L << 30) - 2;
+    long[] times = {0, utimeOmit, mtime.getEpochSecond(), mtime.getNano()};
+    if (Holder.LIBC.utimensat(atFdCwd, path.toString(), times, atSymlinkNofollow) != 0) {
+      throw errnoException("utimensat", path);
     }
   }
 
