@@ -84,12 +84,12 @@ public final class ImageArchiveReader {
       int n = 0;
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         String name = ArchiveFiles.clean(e.getName());
-        if (e.isFile()) {
-          archive.files.put(name, Spool.toFile(tar, work.resolve("spool-" + n++)));
-        } else if (e.isSymbolicLink()) {
+        if (e.isSymbolicLink()) {
           archive.aliases.put(name, ArchiveFiles.resolveSibling(name, e.getLinkName()));
         } else if (e.isLink()) {
           archive.aliases.put(name, ArchiveFiles.clean(e.getLinkName()));
+        } else if (e.isFile() && !e.isDirectory()) {
+          archive.files.put(name, Spool.toFile(tar, work.resolve("spool-" + n++)));
         }
       }
       if (archive.files.isEmpty()) {
