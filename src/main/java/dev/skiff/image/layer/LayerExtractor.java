@@ -377,7 +377,12 @@ public final class LayerExtractor {
     }
 
     private void applyOwner(Path path, TarArchiveEntry e) throws LayerExtractionException {
-      chown(path, owners.map((int) e.getLongUserId(), (int) e.getLongGroupId()), e.getName());
+      long uid = e.getLongUserId();
+      long gid = e.getLongGroupId();
+      if (uid < 0 || gid < 0 || uid > Integer.MAX_VALUE || gid > Integer.MAX_VALUE) {
+        throw new LayerExtractionException(e.getName(), "owner " + uid + ":" + gid + " out of range");
+      }
+      chown(path, owners.map((int) uid, (int) gid), e.getName());
     }
 
     private void chown(Path path, OwnerMapper.Ids ids, String entryName) throws LayerExtractionException {
@@ -416,6 +421,12 @@ public final class LayerExtractor {
         byte[] value;
         if (key.startsWith("SCHILY.xattr.")) {
           name = key.substring("SCHILY.xattr.".length());
+          if (h.getValue().indexOf('\uFFFD') >= 0) {
+            // commons-compress decodes PAX values as UTF-8; a binary value (security.capability)
+            // cannot be recovered, and writing the mangled bytes would be worse than nothing.
+            warnings.add("dropped binary xattr " + name + " of \"" + e.getName() + "\"");
+            continue;
+          }
           value = h.getValue().getBytes(StandardCharsets.UTF_8);
         } else if (key.startsWith("LIBARCHIVE.xattr.")) {
           name = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
