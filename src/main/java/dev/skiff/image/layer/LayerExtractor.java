@@ -93,7 +93,11 @@ public final class LayerExtractor {
       if (entry == null) {
         break;
       }
-      run.entry(tar, entry);
+      try {
+        run.entry(tar, entry);
+      } catch (IOException e) {
+        throw new LayerExtractionException(entry.getName(), "cannot extract: " + e, e);
+      }
     }
     uncompressedTar.transferTo(OutputStream.nullOutputStream());
     run.finish();
@@ -135,12 +139,13 @@ public final class LayerExtractor {
         return;
       }
       Path path = parent.resolve(base);
-      if (e.isDirectory()) {
-        directory(path, e);
-      } else if (e.isSymbolicLink()) {
+      // Link types first: commons-compress calls any entry whose name ends in '/' a directory.
+      if (e.isSymbolicLink()) {
         symlink(path, e);
       } else if (e.isLink()) {
         hardlink(path, e);
+      } else if (e.isDirectory()) {
+        directory(path, e);
       } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
         special(path, e);
       } else if (e.isFile()) {
@@ -151,7 +156,7 @@ public final class LayerExtractor {
     }
 
     private void rootEntry(TarArchiveEntry e) throws LayerExtractionException, IOException {
-      if (!e.isDirectory()) {
+      if (!e.isDirectory() || e.isSymbolicLink() || e.isLink()) {
         throw new LayerExtractionException(e.getName(), "names the layer root but is not a directory");
       }
       applyOwner(root, e);

@@ -287,6 +287,34 @@ class LayerExtractorTest {
     assertThrows(LayerExtractionException.class, () -> LayerExtractor.components("a\0b", "x"));
   }
 
+  @Test
+  void extract_fileOverHardlink_doesNotWriteThroughToOtherName() throws Exception {
+    extract(new TarBuilder().file("orig", "original").hardlink("alias", "orig").file("alias", "replaced").build());
+    assertEquals("original", Files.readString(target.resolve("orig")));
+    assertEquals("replaced", Files.readString(target.resolve("alias")));
+  }
+
+  @Test
+  void extract_parentIsRegularFile_rejected() throws Exception {
+    rejected(new TarBuilder().file("f", "x").file("f/child", "y"), "f/child", "not a directory");
+  }
+
+  @Test
+  void extract_hardlinkCreatedThroughSymlinkedParent_rejected() throws Exception {
+    rejected(new TarBuilder().file("ok", "1").symlink("link", "../sentinel").hardlink("link/h", "ok"),
+        "link/h", "symlink");
+  }
+
+  @Test
+  void extract_whiteoutThroughSymlinkedParent_rejected() throws Exception {
+    rejected(new TarBuilder().symlink("link", "../sentinel").file("link/.wh.x", ""), "link/.wh.x", "symlink");
+  }
+
+  @Test
+  void extract_symlinkAsLayerRoot_rejected() throws Exception {
+    rejected(new TarBuilder().symlink("./", "/"), "./", "layer root");
+  }
+
   private static boolean isOther(Path p) throws IOException {
     return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
   }
