@@ -16,6 +16,10 @@
  *     NOTIFY profile sends the listener fd with SCM_RIGHTS, plus the OCI state / listenerMetadata,
  *     to the unix socket at listenerPath.
  *
+ * Build note: this header shares its name with libseccomp's <seccomp.h>.  Never put this directory
+ * on the <...> search path (-I); use -iquote (or nothing: "..." finds the including file's own
+ * directory first), or seccomp.c would include itself instead of libseccomp.
+ *
  * Call order (and why): after shim_set_no_new_privs(1) when no_new_privs is on (loading then needs
  * no privilege); when it is off, BEFORE shim_set_caps() while CAP_SYS_ADMIN is still held (the
  * kernel refuses a filter without no_new_privs or CAP_SYS_ADMIN), as runc does.  Loading last
