@@ -14,8 +14,14 @@
 #include "mac.h"
 #include "utils.h"
 
-#define APPARMOR_ENABLED_PATH "/sys/module/apparmor/parameters/enabled"
-#define SELINUX_ENFORCE_PATH "/sys/fs/selinux/enforce"
+/* Overridable only so that tests can point them at a fake tree. */
+#ifndef APPARMOR_ENABLED_PATH
+#  define APPARMOR_ENABLED_PATH "/sys/module/apparmor/parameters/enabled"
+#  define APPARMOR_EXEC_ATTR "/proc/thread-self/attr/apparmor/exec"
+#  define APPARMOR_EXEC_ATTR_OLD "/proc/thread-self/attr/exec"
+#  define SELINUX_ENFORCE_PATH "/sys/fs/selinux/enforce"
+#  define SELINUX_EXEC_ATTR "/proc/thread-self/attr/exec"
+#endif
 
 static int
 apparmor_enabled (void)
@@ -69,7 +75,7 @@ shim_set_apparmor (const char *profile, shim_error_t *err)
 
   /* The profile is changed at the next execve. */
   xasprintf (&value, "exec %s", profile);
-  if (UNLIKELY (write_attr ("/proc/thread-self/attr/apparmor/exec", "/proc/thread-self/attr/exec", value, err)
+  if (UNLIKELY (write_attr (APPARMOR_EXEC_ATTR, APPARMOR_EXEC_ATTR_OLD, value, err)
                 < 0))
     return shim_error_wrap (err, "setting AppArmor profile `%s`", profile);
   return 0;
@@ -83,7 +89,7 @@ shim_set_selinux_label (const char *label, shim_error_t *err)
   if (! selinux_enabled ())
     return shim_make_error (err, 0, "SELinux is not enabled on this host");
 
-  if (UNLIKELY (write_attr ("/proc/thread-self/attr/exec", NULL, label, err) < 0))
+  if (UNLIKELY (write_attr (SELINUX_EXEC_ATTR, NULL, label, err) < 0))
     return shim_error_wrap (err, "setting SELinux label `%s`", label);
   return 0;
 }
