@@ -434,7 +434,7 @@ max_known_syscall (uint32_t arch)
     default:
       return 0;
     }
-  for (n = base; n < base + 2048; n++)
+  for (n = base; n < base + 1024; n++) /* every arch listed above numbers below 1024 */
     {
       char *name = seccomp_syscall_resolve_num_arch (arch, (int) n);
 
@@ -470,10 +470,11 @@ build_enosys_stub (const struct profile_s *p, struct sock_filter *stub /* >= 6 *
     return 0;
   for (a = 0; a < p->n_arches; a++)
     {
-      uint32_t arch = p->arches[a], max = max_known_syscall (arch);
+      uint32_t arch = p->arches[a], max;
 
       if (arch == SCMP_ARCH_X32 && has_arch (p, SCMP_ARCH_X86_64))
         continue; /* handled in the x86_64 group: both use AUDIT_ARCH_X86_64 */
+      max = max_known_syscall (arch);
       if (max == 0)
         continue;
       stub[n++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch));
