@@ -61,6 +61,7 @@ struct shim_seccomp_s
   int from_cache;        /* 1 when the program was read from cache_dir */
   int listener_fd;       /* connected to listenerPath for a NOTIFY profile, else -1 */
   char *listener_metadata;
+  char *oci_state;       /* OCI state JSON for the listener, or NULL */
 };
 
 /* What validate() learns from the profile. */
@@ -780,48 +781,64 @@ shim_seccomp_prepare (json_object *linux_seccomp, const char *cache_dir, shim_se
   return 0;
 }
 
-/* OCI "ContainerProcessState" with the listener fd attached by SCM_RIGHTS. */
-static int
-send_listener_fd (shim_seccomp_t *s, int notify_fd, shim_error_t *err)
+/* The OCI "ContainerProcessState" sent with the listener fd.  Built BEFORE the filter is loaded,
+   so that after loading only sendmsg(2) and close(2) are needed. */
+static char *
+listener_message (shim_seccomp_t *s)
 {
-  json_object *msg = json_object_new_object (), *state = json_object_new_object ();
-  json_object *fds = json_object_new_array ();
-  char cbuf[CMSG_SPACE (sizeof (int))];
-  struct msghdr mh = { 0 };
-  struct iovec iov;
-  struct cmsghdr *cm;
-  const char *text;
-  ssize_t ret;
+  json_object *msg = json_object_new_object (), *fds = json_object_new_array ();
+  json_object *state = s->oci_state ? json_tokener_parse (s->oci_state) : NULL, *pid = NULL;
+  char *text;
 
+  if (state == NULL)
+    {
+      state = json_object_new_object ();
+      json_object_object_add (state, "ociVersion", json_object_new_string ("1.0.2"));
+      json_object_object_add (state, "status", json_object_new_string ("creating"));
+      json_object_object_add (state, "pid", json_object_new_int (getpid ()));
+    }
   json_object_array_add (fds, json_object_new_string ("seccompFd"));
   json_object_object_add (msg, "ociVersion", json_object_new_string ("1.0.2"));
   json_object_object_add (msg, "fds", fds);
-  json_object_object_add (msg, "pid", json_object_new_int (getpid ()));
+  if (json_object_object_get_ex (state, "pid", &pid))
+    json_object_object_add (msg, "pid", json_object_get (pid));
   json_object_object_add (msg, "metadata", json_object_new_string (s->listener_metadata));
-  json_object_object_add (state, "ociVersion", json_object_new_string ("1.0.2"));
-  json_object_object_add (state, "status", json_object_new_string ("creating"));
-  json_object_object_add (state, "pid", json_object_new_int (getpid ()));
   json_object_object_add (msg, "state", state);
-  text = json_object_to_json_string_ext (msg, JSON_C_TO_STRING_PLAIN);
+  text = xstrdup (json_object_to_json_string_ext (msg, JSON_C_TO_STRING_PLAIN));
+  json_object_put (msg);
+  return text;
+}
 
-  iov.iov_base = (void *) text;
-  iov.iov_len = strlen (text);
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
+static int
+send_listener_fd (int sock, const char *text, int notify_fd, shim_error_t *err)
+{
+  char cbuf[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { .iov_base = (void *) text, .iov_len = strlen (text) };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof (cbuf) };
+  struct cmsghdr *cm;
+  ssize_t ret;
+
   memset (cbuf, 0, sizeof (cbuf));
-  mh.msg_control = cbuf;
-  mh.msg_controllen = sizeof (cbuf);
   cm = CMSG_FIRSTHDR (&mh);
   cm->cmsg_level = SOL_SOCKET;
   cm->cmsg_type = SCM_RIGHTS;
   cm->cmsg_len = CMSG_LEN (sizeof (int));
   memcpy (CMSG_DATA (cm), &notify_fd, sizeof (int));
   do
-    ret = sendmsg (s->listener_fd, &mh, MSG_NOSIGNAL);
+    ret = sendmsg (sock, &mh, MSG_NOSIGNAL);
   while (ret < 0 && errno == EINTR);
-  json_object_put (msg);
   if (UNLIKELY (ret < 0))
     return shim_make_error (err, errno, "sending the seccomp listener fd");
+  return 0;
+}
+
+int
+shim_seccomp_set_oci_state (shim_seccomp_t *s, json_object *state)
+{
+  if (s == NULL || state == NULL)
+    return 0;
+  free (s->oci_state);
+  s->oci_state = xstrdup (json_object_to_json_string_ext (state, JSON_C_TO_STRING_PLAIN));
   return 0;
 }
 
@@ -831,6 +848,7 @@ shim_set_seccomp (shim_seccomp_t *s, shim_error_t *err)
   struct sock_fprog prog;
   unsigned int flags;
   cleanup_close int notify_fd = -1;
+  cleanup_free char *message = NULL;
   long ret;
 
   if (s == NULL)
@@ -843,6 +861,7 @@ shim_set_seccomp (shim_seccomp_t *s, shim_error_t *err)
       flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
       if (flags & SECCOMP_FILTER_FLAG_TSYNC)
         flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH; /* TSYNC alone is refused with NEW_LISTENER */
+      message = listener_message (s);
     }
   ret = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (UNLIKELY (ret < 0))
@@ -851,7 +870,7 @@ shim_set_seccomp (shim_seccomp_t *s, shim_error_t *err)
     return 0;
 
   notify_fd = (int) ret;
-  ret = send_listener_fd (s, notify_fd, err);
+  ret = send_listener_fd (s->listener_fd, message, notify_fd, err);
   close (s->listener_fd);
   s->listener_fd = -1;
   return ret < 0 ? -1 : 0;
@@ -865,6 +884,7 @@ shim_seccomp_free (shim_seccomp_t *s)
   if (s->listener_fd >= 0)
     close (s->listener_fd);
   free (s->listener_metadata);
+  free (s->oci_state);
   free (s->insns);
   free (s);
 }

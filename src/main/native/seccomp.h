@@ -14,7 +14,10 @@
  *   - shim_set_seccomp() runs in the container init as the LAST step before execve.  It only calls
  *     seccomp(SECCOMP_SET_MODE_FILTER) on the prepared program (no allocation of note), and for a
  *     NOTIFY profile sends the listener fd with SCM_RIGHTS, plus the OCI state / listenerMetadata,
- *     to the unix socket at listenerPath.
+ *     to the unix socket at listenerPath.  prepare CONNECTS to listenerPath (a host path the init
+ *     cannot reach after pivot_root); the init inherits that socket across clone, so it must not
+ *     be closed before shim_set_seccomp (e.g. by a close-all-fds step) -- it is CLOEXEC and
+ *     shim_set_seccomp closes it after sending.
  *
  * Build note: this header shares its name with libseccomp's <seccomp.h>.  Never put this directory
  * on the <...> search path (-I); use -iquote (or nothing: "..." finds the including file's own
@@ -37,5 +40,11 @@ int shim_seccomp_prepare (json_object *linux_seccomp /* may be NULL -> *out = NU
                           const char *cache_dir /* may be NULL */, shim_seccomp_t **out, shim_error_t *err);
 int shim_set_seccomp (shim_seccomp_t *s /* NULL = nothing to do */, shim_error_t *err);
 void shim_seccomp_free (shim_seccomp_t *s);
+
+/* Optional, NOTIFY profiles only: the OCI state ({"ociVersion","id","status":"creating","pid":
+   <host pid>,"bundle","annotations"}) sent to the listener as "state" (its pid also as the
+   top-level "pid").  Copied.  Without it a minimal state with getpid() is sent.  Call it in the
+   init before shim_set_seccomp (e.g. once the parent told the init its host pid).  Returns 0. */
+int shim_seccomp_set_oci_state (shim_seccomp_t *s, json_object *state);
 
 #endif

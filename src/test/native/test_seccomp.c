@@ -252,7 +252,7 @@ static const char *allow_few_eperm
       "\"action\":\"SCMP_ACT_ALLOW\"}]}";
 
 static const char *personality_profile
-    = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"syscalls\":["
+    = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_TSYNC\"],\"syscalls\":["
       "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":255,"
       "\"valueTwo\":8,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
       "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":18,\"args\":["
@@ -262,6 +262,43 @@ static const char *and_profile
     = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
       "\"errnoRet\":3,\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_GT\"},"
       "{\"index\":1,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}";
+
+static void
+call_getppid (void)
+{
+  syscall (SYS_getppid);
+  _exit (0); /* only reached when the action lets the call through */
+}
+
+/* Loads action_name on getppid in a child; returns the child's wait status. */
+static int
+action_status (const char *action_name)
+{
+  char *profile = NULL;
+  shim_seccomp_t *s;
+  int status = -1;
+  pid_t pid;
+
+  xasprintf (&profile, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+                       "\"action\":\"%s\"}]}", action_name);
+  s = prepare_ok (profile, NULL);
+  free (profile);
+  if (s == NULL)
+    return -1;
+  pid = fork ();
+  if (pid == 0)
+    {
+      shim_error_t err = NULL;
+
+      prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+      if (shim_set_seccomp (s, &err) < 0)
+        _exit (3);
+      call_getppid ();
+    }
+  waitpid (pid, &status, 0);
+  shim_seccomp_free (s);
+  return status;
+}
 
 static int
 count_files (const char *dir, char *last, size_t last_size)
@@ -358,6 +395,13 @@ test_notify (void)
       shim_error_t err = NULL;
 
       close (lfd);
+      {
+        json_object *state = J ("{\"ociVersion\":\"1.0.2\",\"id\":\"ctr1\",\"status\":\"creating\","
+                                "\"pid\":4242,\"bundle\":\"/b\"}");
+
+        shim_seccomp_set_oci_state (s, state);
+        json_object_put (state);
+      }
       prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
       if (shim_set_seccomp (s, &err) < 0)
         {
@@ -378,7 +422,8 @@ test_notify (void)
 
       if (cm && cm->cmsg_type == SCM_RIGHTS)
         memcpy (&nfd, CMSG_DATA (cm), sizeof (int));
-      ok = n > 0 && nfd >= 0 && strstr (buf, "\"seccompFd\"") && strstr (buf, "\"metadata\":\"skiff-meta\"");
+      ok = n > 0 && nfd >= 0 && strstr (buf, "\"seccompFd\"") && strstr (buf, "\"metadata\":\"skiff-meta\"")
+           && strstr (buf, "\"pid\":4242,") && strstr (buf, "\"id\":\"ctr1\"");
       if (! ok)
         printf ("# listener got %zd bytes: %s (fd %d)\n", n, buf, nfd);
       close (cfd);
@@ -399,7 +444,7 @@ test_notify (void)
     kill (pid, SIGKILL);
   waitpid (pid, &status, 0);
   OK (ok && WIFEXITED (status) && WEXITSTATUS (status) == 0,
-      "NOTIFY: listener gets the fd + metadata over listenerPath and answers mkdir with EXDEV");
+      "NOTIFY: listener gets the fd + metadata + OCI state over listenerPath, answers mkdir with EXDEV");
   if (nfd >= 0)
     close (nfd);
   close (lfd);
@@ -529,7 +574,7 @@ main (void)
   shim_seccomp_t *s = NULL;
   shim_error_t err = NULL;
 
-  printf ("1..26\n");
+  printf ("1..29\n");
   fflush (stdout);
 
   OK (shim_seccomp_prepare (NULL, NULL, &s, &err) == 0 && s == NULL && shim_set_seccomp (NULL, &err) == 0,
@@ -574,12 +619,22 @@ main (void)
   shim_seccomp_free (s);
 
   s = prepare_ok (personality_profile, NULL);
-  OK (in_child (s, 1, check_personality), "arg conditions: MASKED_EQ, and repeated index = OR (flag LOG)");
+  OK (in_child (s, 1, check_personality), "arg conditions: MASKED_EQ, and repeated index = OR (flags LOG, SPEC_ALLOW, TSYNC)");
   shim_seccomp_free (s);
 
   s = prepare_ok (and_profile, NULL);
   OK (in_child (s, 1, check_and_args), "arg conditions on distinct indexes are ANDed (GT + EQ)");
   shim_seccomp_free (s);
+
+  {
+    int st = action_status ("SCMP_ACT_KILL_PROCESS");
+
+    OK (WIFSIGNALED (st) && WTERMSIG (st) == SIGSYS, "SCMP_ACT_KILL_PROCESS kills with SIGSYS");
+    st = action_status ("SCMP_ACT_TRAP");
+    OK (WIFSIGNALED (st) && WTERMSIG (st) == SIGSYS, "SCMP_ACT_TRAP raises SIGSYS");
+    st = action_status ("SCMP_ACT_LOG");
+    OK (WIFEXITED (st) && WEXITSTATUS (st) == 0, "SCMP_ACT_LOG lets the call through");
+  }
 
   OK (prepare_fails ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/tmp/x\",\"syscalls\":[{\"names\":"
                      "[\"read\",\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
