@@ -7,6 +7,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <sys/wait.h>
 
 static int test_no;
@@ -252,7 +253,7 @@ main (void)
   shim_caps_t *caps;
   char msg[512];
 
-  printf ("1..15\n");
+  printf ("1..16\n");
   fflush (stdout);
 
   caps = parse_ok (NULL);
@@ -303,6 +304,35 @@ main (void)
       OK (run (&(struct run_s){ caps, pw->pw_uid, 0, 1 }, &st, NULL, 0) == 0
               && all_equal (&st, 0, 0, podman_default, podman_default, 0),
           "non-root user without ambient: no effective caps after execve");
+      shim_caps_free (caps);
+    }
+
+  if (pw == NULL)
+    SKIP ("rootless: Podman set applied inside a new user namespace", "no user skifftest");
+  else
+    {
+      pid_t pid;
+      int st2 = -1;
+
+      caps = parse_ok ("{\"bounding\":" PODMAN_NAMES ",\"effective\":" PODMAN_NAMES ",\"permitted\":"
+                       PODMAN_NAMES ",\"inheritable\":" PODMAN_NAMES "}");
+      pid = fork ();
+      if (pid == 0)
+        {
+          shim_error_t e = NULL;
+          struct status_s me;
+
+          CHILD_CHECK (setgroups (0, NULL) == 0 && setresgid (pw->pw_gid, pw->pw_gid, pw->pw_gid) == 0
+                       && setresuid (pw->pw_uid, pw->pw_uid, pw->pw_uid) == 0);
+          CHILD_CHECK (unshare (CLONE_NEWUSER) == 0);
+          CHILD_CHECK (shim_set_caps_bounding (caps, &e) == 0 && shim_set_caps (caps, &e) == 0);
+          read_self_status (&me);
+          CHILD_CHECK (all_equal (&me, podman_default, podman_default, podman_default, podman_default, 0));
+          _exit (0);
+        }
+      waitpid (pid, &st2, 0);
+      OK (WIFEXITED (st2) && WEXITSTATUS (st2) == 0,
+          "rootless: Podman set applied by an unprivileged user inside a new user namespace");
       shim_caps_free (caps);
     }
 

@@ -8,6 +8,9 @@
 #include "../../main/native/seccomp.c"
 
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -574,7 +577,7 @@ main (void)
   shim_seccomp_t *s = NULL;
   shim_error_t err = NULL;
 
-  printf ("1..29\n");
+  printf ("1..30\n");
   fflush (stdout);
 
   OK (shim_seccomp_prepare (NULL, NULL, &s, &err) == 0 && s == NULL && shim_set_seccomp (NULL, &err) == 0,
@@ -621,6 +624,39 @@ main (void)
   s = prepare_ok (personality_profile, NULL);
   OK (in_child (s, 1, check_personality), "arg conditions: MASKED_EQ, and repeated index = OR (flags LOG, SPEC_ALLOW, TSYNC)");
   shim_seccomp_free (s);
+
+  /* The rootless init: an unprivileged user in a fresh user namespace holds CAP_SYS_ADMIN there,
+     which is what lets it load a filter without no_new_privs (runc's order). */
+  {
+    struct passwd *pw = getpwnam ("skifftest");
+
+    if (pw == NULL)
+      OK (1, "loads without no_new_privs as an unprivileged user in a new user namespace # SKIP no user skifftest");
+    else
+      {
+        pid_t pid;
+        int st = -1;
+
+        s = prepare_ok (personality_profile, NULL);
+        pid = fork ();
+        if (pid == 0)
+          {
+            shim_error_t e = NULL;
+
+            CHILD_CHECK (setgroups (0, NULL) == 0 && setresgid (pw->pw_gid, pw->pw_gid, pw->pw_gid) == 0
+                         && setresuid (pw->pw_uid, pw->pw_uid, pw->pw_uid) == 0);
+            CHILD_CHECK (unshare (CLONE_NEWUSER) == 0);
+            CHILD_CHECK (shim_set_seccomp (s, &e) == 0);
+            CHILD_CHECK (status_field ("NoNewPrivs") == 0 && status_field ("Seccomp") == 2);
+            CHILD_CHECK (syscall (SYS_personality, 0x0011UL) < 0 && errno == EXDEV);
+            _exit (0);
+          }
+        waitpid (pid, &st, 0);
+        OK (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+            "loads without no_new_privs as an unprivileged user in a new user namespace");
+        shim_seccomp_free (s);
+      }
+  }
 
   s = prepare_ok (and_profile, NULL);
   OK (in_child (s, 1, check_and_args), "arg conditions on distinct indexes are ANDed (GT + EQ)");
