@@ -3,8 +3,11 @@
  * Pipeline (parent, shim_seccomp_prepare):
  *   1. validate()       cheap checks that need no compilation (actions, ops, errnoRet, flags,
  *                       architectures, NOTIFY rules); always runs, also on a cache hit.
- *   2. cache_key()      sha256 ("skiff-seccomp-v1" NUL canonical-JSON NUL libseccomp-version NUL
- *                       native-arch); canonical JSON = keys sorted, no whitespace.
+ *   2. cache_key()      sha256 ("skiff-seccomp-v1" NUL canonical-JSON NUL "libseccomp <version>
+ *                       <path:size:mtime:ino of the loaded libseccomp>" NUL "arch 0x<native>");
+ *                       canonical JSON = keys sorted, no whitespace.
+ *                       File: CACHE_MAGIC "SKIFFBPF", u32 format 1, u32 insn count, the 32-byte
+ *                       key, then the sock_filter array (host byte order; the cache is per host).
  *   3. cache_load()     <cache_dir>/<hex key>.bpf, else
  *   4. compile()        libseccomp rules -> seccomp_export_bpf -> prepend the ENOSYS stub, then
  *      cache_store()    atomically (shim_write_file_atomic).
@@ -26,6 +29,8 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dlfcn.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -628,18 +633,37 @@ canonical_json (json_object *o, struct strbuf_s *b)
     }
 }
 
+/* The version alone is not enough: distributions patch new syscalls into the table of the same
+   version (Debian's 2.5.4-1+deb12u1 knows futex_requeue), which changes the ENOSYS threshold.
+   So the key also covers the identity of the libseccomp file actually loaded (one stat). */
+static void
+libseccomp_identity (char *out, size_t size)
+{
+  Dl_info info;
+  struct stat st;
+
+  if (dladdr ((void *) seccomp_version, &info) && info.dli_fname && stat (info.dli_fname, &st) == 0)
+    snprintf (out, size, "%s:%lld:%lld.%09ld:%llu", info.dli_fname, (long long) st.st_size,
+              (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long) st.st_ino);
+  else
+    snprintf (out, size, "unknown");
+}
+
 static void
 cache_key (json_object *profile, uint8_t key[32])
 {
   const struct scmp_version *v = seccomp_version ();
   struct strbuf_s b = { NULL, 0, 0 };
-  char tail[96];
+  char tail[PATH_MAX + 160], lib[PATH_MAX + 96];
   shim_sha256_t ctx;
   int n;
 
   canonical_json (profile, &b);
-  n = snprintf (tail, sizeof (tail), "libseccomp %u.%u.%u%carch 0x%x", v->major, v->minor, v->micro, 0,
+  libseccomp_identity (lib, sizeof (lib));
+  n = snprintf (tail, sizeof (tail), "libseccomp %u.%u.%u %s%carch 0x%x", v->major, v->minor, v->micro, lib, 0,
                 seccomp_arch_native ());
+  if (n < 0 || (size_t) n >= sizeof (tail))
+    n = (int) strlen (tail);
   shim_sha256_init (&ctx);
   shim_sha256_update (&ctx, "skiff-seccomp-v1", sizeof ("skiff-seccomp-v1")); /* with its NUL */
   shim_sha256_update (&ctx, b.data, b.len + 1);
