@@ -223,7 +223,7 @@ shim_set_caps (const shim_caps_t *caps, shim_error_t *err)
     }
   ret = syscall (SYS_capset, &hdr, data);
   if (UNLIKELY (ret < 0))
-    return shim_make_error (err, errno, "capset");
+    return shim_make_error (err, errno, "capset (effective must be a subset of permitted)");
 
   ret = set_ambient (caps, err);
   if (UNLIKELY (ret < 0))
