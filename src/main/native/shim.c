@@ -1,0 +1,161 @@
+/* shim.c -- skiff-shim: main.  Parses argv/env and calls the steps in order; nothing else.
+ *
+ * Contract with the daemon (docs/shim-protocol.md):
+ *
+ *   skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH
+ *                  [--pid-file PATH] [--cache-dir DIR]
+ *   env _SKIFF_SYNC_FD=N   an inherited pipe/socket to the daemon
+ *
+ *   1. Re-exec from a sealed memfd copy (CVE-2019-5736), read and validate DIR/config.json.
+ *   2. Detach: the process the daemon started forks; the child calls setsid() and forks the
+ *      monitor, then exits; the started process waits for it and exits (0, or 1 when the bundle
+ *      was rejected before detaching).  The monitor survives the daemon; its stdio is /dev/null.
+ *   3. The monitor clones the container init, and on the sync fd sends {"warning":"..."} lines,
+ *      then exactly one of {"pid":N} (container process exec'd; N in the shim's pid namespace)
+ *      or {"errno":E,"message":"<step>: <detail>"}; then closes it.  The pid file, if asked,
+ *      gets N (written atomically) before {"pid":N} is sent.
+ *   4. It supervises: output to the log file (k8s-file), signal forwarding, reaping; then writes
+ *      the exit file atomically: {"exitCode":N,"signal":S,"oom":false,"finishedAt":"..."}.
+ *   Without _SKIFF_SYNC_FD the lines go to stdout (for manual use).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cloned_binary.h"
+#include "container.h"
+#include "supervise.h"
+#include "sync.h"
+#include "utils.h"
+
+struct shim_options_s
+{
+  const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir;
+};
+
+static void
+usage_and_exit (void)
+{
+  fprintf (stderr, "usage: skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH "
+                   "[--pid-file PATH] [--cache-dir DIR]\n(env _SKIFF_SYNC_FD=N)\n");
+  exit (2);
+}
+
+static void
+parse_options (int argc, char **argv, struct shim_options_s *o)
+{
+  static const struct option long_opts[]
+      = { { "bundle", required_argument, 0, 'b' },   { "id", required_argument, 0, 'i' },
+          { "exit-file", required_argument, 0, 'e' }, { "log-file", required_argument, 0, 'l' },
+          { "pid-file", required_argument, 0, 'p' },  { "cache-dir", required_argument, 0, 'c' },
+          { 0, 0, 0, 0 } };
+  int ch;
+
+  if (argc < 2 || strcmp (argv[1], "run") != 0)
+    usage_and_exit ();
+  optind = 2;
+  while ((ch = getopt_long (argc, argv, "", long_opts, NULL)) != -1)
+    switch (ch)
+      {
+      case 'b': o->bundle = optarg; break;
+      case 'i': o->id = optarg; break;
+      case 'e': o->exit_file = optarg; break;
+      case 'l': o->log_file = optarg; break;
+      case 'p': o->pid_file = optarg; break;
+      case 'c': o->cache_dir = optarg; break;
+      default: usage_and_exit ();
+      }
+  if (! o->bundle || ! o->id || ! o->exit_file || ! o->log_file || optind != argc)
+    usage_and_exit ();
+}
+
+/* Fails: sends the error on the sync fd (or prints it) and exits 1. */
+static void __attribute__ ((noreturn))
+fail (int sync_fd, shim_error_t *err)
+{
+  if (sync_fd >= 0)
+    shim_error_send (sync_fd, *err);
+  else
+    fprintf (stderr, "skiff-shim: %s\n", (*err)->msg);
+  exit (1);
+}
+
+/* Double fork + setsid; returns in the monitor only. */
+static int
+detach (shim_error_t *err)
+{
+  int devnull, status;
+  pid_t pid = fork ();
+
+  if (pid < 0)
+    return shim_make_error (err, errno, "fork");
+  if (pid > 0)
+    {
+      while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+        ;
+      _exit (WIFEXITED (status) ? WEXITSTATUS (status) : 1);
+    }
+  if (setsid () < 0)
+    return shim_make_error (err, errno, "setsid");
+  pid = fork ();
+  if (pid < 0)
+    return shim_make_error (err, errno, "fork");
+  if (pid > 0)
+    _exit (0);
+  devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0 || dup2 (devnull, 0) < 0 || dup2 (devnull, 1) < 0 || dup2 (devnull, 2) < 0)
+    return shim_make_error (err, errno, "redirecting stdio to /dev/null");
+  close (devnull);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct shim_options_s o = { 0 };
+  shim_error_t err = NULL;
+  shim_container_t c;
+  const char *env_fd = getenv ("_SKIFF_SYNC_FD");
+  int sync_fd = env_fd ? atoi (env_fd) : fcntl (1, F_DUPFD_CLOEXEC, 3);
+  cleanup_close int log_fd = -1;
+  sigset_t old_mask;
+  char pidbuf[32];
+
+  parse_options (argc, argv, &o);
+  if (env_fd && fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
+    sync_fd = -1;
+  if (shim_ensure_cloned_binary (argv, &err) < 0)
+    fail (sync_fd, &err);
+  signal (SIGPIPE, SIG_IGN);
+  if (shim_container_load (&c, o.bundle, o.id, o.cache_dir, sync_fd, &err) < 0)
+    fail (sync_fd, &err);
+  log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (log_fd < 0)
+    {
+      shim_make_error (&err, errno, "open log file `%s`", o.log_file);
+      fail (sync_fd, &err);
+    }
+  if (detach (&err) < 0 || shim_block_signals (&old_mask, &err) < 0)
+    fail (sync_fd, &err);
+  if (shim_container_start (&c, &old_mask, sync_fd, &err) < 0)
+    fail (sync_fd, &err);
+  snprintf (pidbuf, sizeof (pidbuf), "%d", (int) c.pid);
+  if (o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
+    {
+      kill (c.pid, SIGKILL);
+      fail (sync_fd, &err);
+    }
+  shim_sync_send_pid (sync_fd, c.pid, &err);
+  shim_error_release (&err);
+  close (sync_fd);
+  shim_container_free (&c);
+  if (shim_supervise (&c, log_fd, o.exit_file, &err) < 0)
+    return 1;
+  return 0;
+}
