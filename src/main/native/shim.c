@@ -122,16 +122,17 @@ main (int argc, char **argv)
   shim_error_t err = NULL;
   shim_container_t c;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
-  int sync_fd = env_fd ? atoi (env_fd) : fcntl (1, F_DUPFD_CLOEXEC, 3);
+  int sync_fd = env_fd ? atoi (env_fd) : 2;
   cleanup_close int log_fd = -1;
   sigset_t old_mask;
   char pidbuf[32];
 
   parse_options (argc, argv, &o);
-  if (env_fd && fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
-    sync_fd = -1;
-  if (shim_ensure_cloned_binary (argv, &err) < 0)
+  if (shim_ensure_cloned_binary (argv, &err) < 0) /* keeps the sync fd: not CLOEXEC yet */
     fail (sync_fd, &err);
+  sync_fd = env_fd ? sync_fd : fcntl (1, F_DUPFD_CLOEXEC, 3);
+  if (sync_fd < 0 || fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
+    sync_fd = -1;
   signal (SIGPIPE, SIG_IGN);
   if (shim_container_load (&c, o.bundle, o.id, o.cache_dir, sync_fd, &err) < 0)
     fail (sync_fd, &err);
