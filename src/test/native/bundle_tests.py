@@ -339,6 +339,67 @@ def suite(rootless):
     ok(any("Read-only file system" in o for o in out), "%s: ro bind mount is read-only" % tag, out)
 
 
+def security_extras(rootless):
+    tag = "rootless" if rootless else "root"
+    profile = {"defaultAction": "SCMP_ACT_ALLOW",
+               "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+    for nnp in (True, False):
+        spec = base_spec(rootless)
+        spec["linux"]["seccomp"] = profile
+        spec["process"]["noNewPrivileges"] = nnp
+        spec["process"]["args"] = ["/bin/sh", "-c", "/probe report 1; mkdir /tmp/d 2>&1; echo rc=$?"]
+        cache = os.path.join(WORK, "cache-%s" % tag)
+        os.makedirs(cache, exist_ok=True)
+        os.chmod(cache, 0o777)
+        lines, ex, log, b = run_shim(spec, rootless, ["--cache-dir", cache])
+        v = probe_values(log)
+        ok(ex is not None and v.get("status.Seccomp") == "2" and "Operation not permitted" in log
+           and v.get("rc") == "1" and v.get("status.NoNewPrivs") == ("1" if nnp else "0")
+           and v.get("status.CapEff") == "00000000800405fb",
+           "%s: seccomp filter enforced with no_new_privs %s (loaded %s the capability drop)"
+           % (tag, "on" if nnp else "off", "after" if nnp else "before"), (lines, log))
+
+    # a non-root user gets no effective capabilities (caps.h) and the uid switch keeps maps
+    spec = base_spec(rootless)
+    spec["process"]["user"] = {"uid": 1000, "gid": 1000}
+    spec["process"]["capabilities"]["effective"] = []
+    spec["process"]["capabilities"]["permitted"] = []
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(v.get("status.CapEff") == "0000000000000000" and v.get("status.Uid") == "1000 1000 1000 1000",
+       "%s: uid 1000 with no effective capabilities" % tag, v)
+
+    if rootless:
+        return
+    # no pid namespace (so no user namespace either: proc needs its pid namespace): the probe sees
+    # the shim as its parent; its /proc/PID/exe is the sealed memfd copy.  With CAP_SYS_PTRACE:
+    # without it ptrace access checks already hide the shim's exe from the container.
+    spec = base_spec(rootless, userns=False)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "pid"]
+    spec["process"]["capabilities"] = {k: CAPS + ["CAP_SYS_PTRACE"] for k in ["bounding", "effective", "permitted"]}
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(v.get("parent_exe", "").startswith("/memfd:skiff-shim")
+       and v.get("parent_exe_write") in ("Text file busy", "Operation not permitted", "Permission denied"),
+       "root: the shim seen from the container is a sealed memfd, not writable (CVE-2019-5736)",
+       (v.get("parent_exe"), v.get("parent_exe_write")))
+
+    # joining an existing UTS namespace by path
+    holder = subprocess.Popen(["unshare", "--uts", "sh", "-c", "hostname joined-uts; exec sleep 30"])
+    time.sleep(0.3)
+    spec = base_spec(rootless, userns=False)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "uts"]
+    spec["linux"]["namespaces"].append({"type": "uts", "path": "/proc/%d/ns/uts" % holder.pid})
+    del spec["hostname"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    holder.kill()
+    holder.wait()
+    v = probe_values(log)
+    ok(v.get("hostname") == "joined-uts", "root: joins a UTS namespace by path (setns)", (lines, v.get("hostname")))
+    ok(v.get("status.CapEff") == "00000000800405fb" and v.get("uid_map.0") == "0 0 4294967295",
+       "root: without a user namespace: real root with the default capabilities", v)
+
+
 def differential(rootless):
     tag = "rootless" if rootless else "root"
     spec = base_spec(rootless)
@@ -384,6 +445,7 @@ def main():
         return 0
     build_rootfs()
     suite(False)
+    security_extras(False)
     differential(False)
     try:
         subprocess.run(["id", USER], check=True, capture_output=True)
@@ -392,6 +454,7 @@ def main():
         have_user = False
     if have_user:
         suite(True)
+        security_extras(True)
         differential(True)
     else:
         skip("rootless suite", "no user %s" % USER)
