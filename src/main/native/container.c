@@ -186,6 +186,9 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
     return -1;
   if (shim_set_close_fds (err) < 0)
     return -1;
+  /* the parent-death signal guarded the setup; the container process must outlive nothing */
+  if (prctl (PR_SET_PDEATHSIG, 0) < 0)
+    return shim_make_error (err, errno, "prctl PR_SET_PDEATHSIG 0");
   if (! c->no_new_privs && shim_set_seccomp (c->seccomp, err) < 0)
     return shim_error_wrap (err, "seccomp");
   if (shim_set_caps_bounding (c->caps, err) < 0)

@@ -277,20 +277,15 @@ def suite(rootless):
     r, w = os.pipe()
     exit_file = os.path.join(b, "exit.json")
     subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "sig",
-                                       "--exit-file", exit_file, "--log-file", os.path.join(b, "log")]),
+                                       "--exit-file", exit_file, "--log-file", os.path.join(b, "log"),
+                                       "--pid-file", os.path.join(b, "pid")]),
                    pass_fds=(w,))
     os.close(w)
     line = json.loads(os.read(r, 4096).decode().splitlines()[0])
     os.close(r)
-    shim_pid = None
-    time.sleep(0.3)
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                if ("--id\0sig\0" in open("/proc/%s/cmdline" % pid).read()):
-                    shim_pid = int(pid)
-            except OSError:
-                pass
+    time.sleep(0.3)  # let the shell install its trap
+    cpid = int(open(os.path.join(b, "pid")).read())
+    shim_pid = int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
     if shim_pid:
         os.kill(shim_pid, 15)
     deadline = time.time() + 10
@@ -369,7 +364,82 @@ def security_extras(rootless):
     ok(v.get("status.CapEff") == "0000000000000000" and v.get("status.Uid") == "1000 1000 1000 1000",
        "%s: uid 1000 with no effective capabilities" % tag, v)
 
+    # no network namespace: sysfs cannot be mounted in a user namespace -> the host's, read-only
+    spec = base_spec(rootless)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "network"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(ex is not None and v.get("mnt./sys", "").startswith("ro,"),
+       "%s: /sys read-only without a network namespace (sysfs or host bind)" % tag, (lines, v.get("mnt./sys")))
+
+    # sysctl in the container's network namespace, umask, env, cwd
+    spec = base_spec(rootless)
+    spec["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}
+    spec["process"]["user"]["umask"] = 0o077
+    spec["process"]["cwd"] = "/tmp"
+    spec["process"]["env"].append("SKIFF_X=42")
+    spec["process"]["args"] = ["/bin/sh", "-c",
+                               "echo fwd=$(cat /proc/sys/net/ipv4/ip_forward); echo umask=$(umask); "
+                               "echo pwd=$(pwd); echo x=$SKIFF_X"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(v.get("fwd") == "1" and v.get("umask") == "0077" and v.get("pwd") == "/tmp" and v.get("x") == "42",
+       "%s: linux.sysctl, umask, cwd and env applied" % tag, (lines, v))
+
+    # warnings before the pid: resource limits without a writable cgroup
+    spec = base_spec(rootless)
+    spec["linux"]["resources"] = {"memory": {"limit": 100000000}}
+    lines, ex, log, b = run_shim(spec, rootless)
+    ok(len(lines) == 2 and "resource limits ignored" in lines[0].get("warning", "") and "pid" in lines[1],
+       "%s: {\"warning\"} line before {\"pid\"} (limits without a writable cgroup)" % tag, lines)
+
+    # MAC requested on a host without the LSM: a clear error, never a silent skip
+    spec = base_spec(rootless)
+    spec["process"]["apparmorProfile"] = "skiff-default"
+    lines, ex, log, b = run_shim(spec, rootless)
+    e = error_of(lines)
+    ok(e and "AppArmor is not enabled on this host" in e["message"] and not any("pid" in l for l in lines),
+       "%s: apparmorProfile without AppArmor is an error" % tag, lines)
+
+    # the shim is detached: own session, not a child of whoever started it
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sleep", "5"]
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    exit_file = os.path.join(b, "exit.json")
+    starter = subprocess.Popen(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b,
+                                                   "--id", "detach", "--exit-file", exit_file, "--log-file",
+                                                   os.path.join(b, "log"), "--pid-file", os.path.join(b, "pid")]),
+                               pass_fds=(w,))
+    os.close(w)
+    os.read(r, 4096)
+    os.close(r)
+    starter.wait()
+    cpid = int(open(os.path.join(b, "pid")).read())
+    stat = open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()
+    shim_pid = int(stat[1])
+    sstat = open("/proc/%d/stat" % shim_pid).read().rsplit(")", 1)[1].split()
+    ok(int(sstat[3]) != os.getsid(0) and int(sstat[1]) != starter.pid and int(sstat[1]) != os.getpid()
+       and os.path.exists("/proc/%d" % shim_pid) and starter.returncode == 0,
+       "%s: the shim runs detached (own session, re-parented; the started process exited 0)" % tag, sstat[:4])
+    os.kill(cpid, 9)
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(exit_file):
+        time.sleep(0.02)
+    ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+    ok(ex and ex["exitCode"] == 137 and ex["signal"] == 9, "%s: SIGKILLed container -> exitCode 137, signal 9" % tag, ex)
+
     if rootless:
+        # a map of exactly the user's own id is written without newuidmap (setgroups deny)
+        spec = base_spec(rootless)
+        one = [{"containerID": 0, "hostID": UID, "size": 1}]
+        spec["linux"]["uidMappings"] = one
+        spec["linux"]["gidMappings"] = copy.deepcopy(one)
+        saved = os.environ["PATH"]
+        lines, ex, log, b = run_shim(spec, rootless)
+        v = probe_values(log)
+        ok(v.get("uid_map.0") == "0 %d 1" % UID and v.get("gid_map.0") == "0 %d 1" % UID and "uid_map.1" not in v,
+           "rootless: single own-id map written directly", (lines, v.get("uid_map.0")))
         return
     # no pid namespace (so no user namespace either: proc needs its pid namespace): the probe sees
     # the shim as its parent; its /proc/PID/exe is the sealed memfd copy.  With CAP_SYS_PTRACE:
