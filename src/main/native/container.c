@@ -27,6 +27,27 @@
 #include "userns.h"
 #include "utils.h"
 
+/* Features of the spec this shim does not implement: refused, never silently ignored. */
+static int
+reject_unsupported (json_object *spec, shim_error_t *err)
+{
+  static const char *const not_empty[] = { "linux.devices", "hooks.prestart", "hooks.createRuntime",
+                                           "hooks.createContainer", "hooks.startContainer",
+                                           "hooks.poststart", "hooks.poststop" };
+  json_object *terminal = shim_spec_get (spec, "process.terminal");
+  size_t i;
+
+  if (terminal && json_object_get_boolean (terminal))
+    return shim_make_error (err, ENOTSUP, "process.terminal: a terminal is not supported yet");
+  for (i = 0; i < sizeof (not_empty) / sizeof (not_empty[0]); i++)
+    {
+      json_object *o = shim_spec_get (spec, not_empty[i]);
+      if (o && json_object_is_type (o, json_type_array) && json_object_array_length (o) > 0)
+        return shim_make_error (err, ENOTSUP, "%s is not supported yet", not_empty[i]);
+    }
+  return 0;
+}
+
 int
 shim_container_load (shim_container_t *c, const char *bundle, const char *id, const char *cache_dir,
                      int warn_fd, shim_error_t *err)
@@ -75,6 +96,8 @@ shim_container_load (shim_container_t *c, const char *bundle, const char *id, co
     return shim_error_wrap (err, "process.capabilities");
   if (shim_seccomp_prepare (shim_spec_get (c->spec, "linux.seccomp"), cache_dir, &c->seccomp, err) < 0)
     return shim_error_wrap (err, "linux.seccomp");
+  if (reject_unsupported (c->spec, err) < 0)
+    return -1;
   nnp = shim_spec_get (c->spec, "process.noNewPrivileges");
   c->no_new_privs = nnp && json_object_get_boolean (nnp);
   return 0;
@@ -160,6 +183,8 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
     return -1;
   if (set_stdio (c, err) < 0)
     return -1;
+  if (shim_selinux_check_mount_label (shim_spec_get_string (spec, "linux.mountLabel"), err) < 0)
+    return shim_error_wrap (err, "linux.mountLabel");
   if (shim_set_rootfs (c, err) < 0)
     return shim_error_wrap (err, "rootfs");
   if (shim_set_mounts (c, err) < 0)
@@ -175,6 +200,8 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
   if (shim_set_rootfs_readonly (ro && json_object_get_boolean (ro), err) < 0)
     return shim_error_wrap (err, "root.readonly");
   if (shim_set_hostname (shim_spec_get_string (spec, "hostname"), has_uts_namespace (c), err) < 0)
+    return -1;
+  if (shim_set_domainname (shim_spec_get_string (spec, "domainname"), has_uts_namespace (c), err) < 0)
     return -1;
   if (shim_set_rlimits (shim_spec_get (process, "rlimits"), err) < 0)
     return shim_error_wrap (err, "process.rlimits");
@@ -263,6 +290,7 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   c->pid = pid;
 
   if (((c->clone_flags & CLONE_NEWUSER) && shim_set_id_maps (pid, c->spec, err) < 0)
+      || shim_set_oom_score_adj (pid, shim_spec_get (c->spec, "process.oomScoreAdj"), err) < 0
       || shim_set_cgroup (pid, c->spec, warn_fd, err) < 0)
     {
       kill (pid, SIGKILL);

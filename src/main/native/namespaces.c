@@ -30,6 +30,8 @@ shim_namespaces_parse (json_object *namespaces, int *clone_flags, struct shim_ns
       const char *path = shim_spec_get_string (ns, "path");
       int flag = shim_namespace_flag (type);
 
+      if (flag < 0 && type && strcmp (type, "time") == 0)
+        return shim_make_error (err, ENOTSUP, "linux.namespaces[%zu]: namespace type `time` is not supported", i);
       if (flag < 0)
         return shim_make_error (err, EINVAL, "linux.namespaces[%zu]: unknown namespace type `%s`", i,
                                 type ? type : "(missing)");

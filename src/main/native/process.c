@@ -30,6 +30,37 @@ shim_set_hostname (const char *hostname, int has_uts_ns, shim_error_t *err)
 }
 
 int
+shim_set_domainname (const char *domainname, int has_uts_ns, shim_error_t *err)
+{
+  if (domainname == NULL || domainname[0] == '\0')
+    return 0;
+  if (! has_uts_ns)
+    return shim_make_error (err, EINVAL, "setting the domainname needs a UTS namespace");
+  if (setdomainname (domainname, strlen (domainname)) < 0)
+    return shim_make_error (err, errno, "setdomainname `%s`", domainname);
+  return 0;
+}
+
+int
+shim_set_oom_score_adj (pid_t pid, json_object *adj, shim_error_t *err)
+{
+  cleanup_close int fd = -1;
+  char buf[16], path[64];
+  int n;
+
+  if (adj == NULL)
+    return 0;
+  n = snprintf (buf, sizeof (buf), "%d", json_object_get_int (adj));
+  snprintf (path, sizeof (path), "/proc/%d/oom_score_adj", (int) pid);
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return shim_make_error (err, errno, "open `%s`", path);
+  if (shim_write_all (fd, buf, n) < 0)
+    return shim_make_error (err, errno, "setting process.oomScoreAdj to %s", buf);
+  return 0;
+}
+
+int
 shim_set_sysctl (json_object *sysctl, shim_error_t *err)
 {
   if (sysctl == NULL)

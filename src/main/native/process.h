@@ -19,10 +19,16 @@
 #ifndef SHIM_PROCESS_H
 #define SHIM_PROCESS_H
 
+#include <sys/types.h>
 #include <json-c/json.h>
 #include "error.h"
 
 int shim_set_hostname (const char *hostname, int has_uts_ns, shim_error_t *err);
+int shim_set_domainname (const char *domainname, int has_uts_ns, shim_error_t *err);
+/* process.oomScoreAdj -> /proc/PID/oom_score_adj, written by the SHIM right after clone: the
+   init, once its credentials change in the user namespace, is not dumpable and cannot open its
+   own /proc files.  Lowering it below the shim's value needs CAP_SYS_RESOURCE (EACCES). */
+int shim_set_oom_score_adj (pid_t pid, json_object *adj, shim_error_t *err);
 int shim_set_sysctl (json_object *sysctl, shim_error_t *err);
 int shim_rlimits_validate (json_object *rlimits, shim_error_t *err);
 int shim_set_rlimits (json_object *rlimits, shim_error_t *err);

@@ -76,9 +76,6 @@ shim_namespace_flag (const char *type)
     { "user", CLONE_NEWUSER }, { "mount", CLONE_NEWNS },   { "pid", CLONE_NEWPID },
     { "uts", CLONE_NEWUTS },   { "ipc", CLONE_NEWIPC },    { "network", CLONE_NEWNET },
     { "cgroup", CLONE_NEWCGROUP },
-#ifdef CLONE_NEWTIME
-    { "time", CLONE_NEWTIME },
-#endif
   };
   size_t i;
 

@@ -255,6 +255,11 @@ def suite(rootless):
         ("mount target escaping via symlink",
          lambda s: s["mounts"].append({"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"}), 18,
          "escapes the rootfs"),
+        ("terminal requested", lambda s: s["process"].__setitem__("terminal", True), 95, "process.terminal"),
+        ("time namespace", lambda s: s["linux"]["namespaces"].append({"type": "time"}), 95, "`time` is not supported"),
+        ("hostname without a UTS namespace",
+         lambda s: s["linux"].__setitem__("namespaces", [n for n in s["linux"]["namespaces"] if n["type"] != "uts"]),
+         22, "needs a UTS namespace"),
         ("unknown rlimit", lambda s: s["process"]["rlimits"].append({"type": "RLIMIT_BOGUS", "hard": 1, "soft": 1}),
          22, "RLIMIT_BOGUS"),
         ("rlimit above the shim's hard limit",
@@ -375,16 +380,20 @@ def security_extras(rootless):
     # sysctl in the container's network namespace, umask, env, cwd
     spec = base_spec(rootless)
     spec["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}
+    spec["domainname"] = "skiff.example"
+    spec["process"]["oomScoreAdj"] = 500
     spec["process"]["user"]["umask"] = 0o077
     spec["process"]["cwd"] = "/tmp"
     spec["process"]["env"].append("SKIFF_X=42")
     spec["process"]["args"] = ["/bin/sh", "-c",
                                "echo fwd=$(cat /proc/sys/net/ipv4/ip_forward); echo umask=$(umask); "
-                               "echo pwd=$(pwd); echo x=$SKIFF_X"]
+                               "echo pwd=$(pwd); echo x=$SKIFF_X; echo oom=$(cat /proc/self/oom_score_adj); "
+                               "echo dn=$(cat /proc/sys/kernel/domainname)"]
     lines, ex, log, b = run_shim(spec, rootless)
     v = probe_values(log)
-    ok(v.get("fwd") == "1" and v.get("umask") == "0077" and v.get("pwd") == "/tmp" and v.get("x") == "42",
-       "%s: linux.sysctl, umask, cwd and env applied" % tag, (lines, v))
+    ok(v.get("fwd") == "1" and v.get("umask") == "0077" and v.get("pwd") == "/tmp" and v.get("x") == "42"
+       and v.get("oom") == "500" and v.get("dn") == "skiff.example",
+       "%s: linux.sysctl, umask, cwd, env, oomScoreAdj and domainname applied" % tag, (lines, v))
 
     # warnings before the pid: resource limits without a writable cgroup
     spec = base_spec(rootless)

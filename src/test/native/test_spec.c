@@ -95,6 +95,13 @@ test_namespaces (void)
   shim_error_release (&err);
   json_object_put (o);
 
+  o = json_tokener_parse ("[{\"type\":\"time\"}]");
+  r = shim_namespaces_parse (o, &flags, joins, &n, 8, &err);
+  OK (r < 0 && err && err->status == ENOTSUP && strstr (err->msg, "`time` is not supported"),
+      "time namespace: refused as unsupported, not as unknown");
+  shim_error_release (&err);
+  json_object_put (o);
+
   o = json_tokener_parse ("[{\"type\":\"pid\"},{\"type\":\"pid\"}]");
   r = shim_namespaces_parse (o, &flags, joins, &n, 8, &err);
   OK (r < 0 && err && strstr (err->msg, "duplicate"), "duplicate namespace: error");
