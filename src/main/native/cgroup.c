@@ -37,7 +37,7 @@ set_limits (const char *dir, json_object *res, shim_error_t *err)
 
   if (mem)
     {
-      snprintf (buf, sizeof (buf), "%lld", (long long) json_object_get_int64 (mem));
+      snprintf (buf, sizeof (buf), "%lld", (long long)json_object_get_int64 (mem));
       r = write_if_exists (dir, "memory.max", json_object_get_int64 (mem) < 0 ? "max" : buf, err);
       if (r == 0)
         r = write_if_exists (dir, "memory.limit_in_bytes", buf, err);
@@ -46,7 +46,7 @@ set_limits (const char *dir, json_object *res, shim_error_t *err)
     }
   if (pids)
     {
-      snprintf (buf, sizeof (buf), "%lld", (long long) json_object_get_int64 (pids));
+      snprintf (buf, sizeof (buf), "%lld", (long long)json_object_get_int64 (pids));
       if (write_if_exists (dir, "pids.max", json_object_get_int64 (pids) <= 0 ? "max" : buf, err) < 0)
         return -1;
     }
@@ -91,14 +91,15 @@ shim_set_cgroup (pid_t pid, json_object *spec, int warn_fd, shim_error_t *err)
     }
   if (dir == NULL)
     {
-      if (res && (shim_spec_get (res, "memory.limit") || shim_spec_get (res, "cpu.quota")
-                  || shim_spec_get (res, "pids.limit")))
+      if (res
+          && (shim_spec_get (res, "memory.limit") || shim_spec_get (res, "cpu.quota")
+              || shim_spec_get (res, "pids.limit")))
         shim_warning_send (warn_fd, "resource limits ignored: no writable cgroup");
       return 0;
     }
   if (res && set_limits (dir, res, err) < 0)
     return shim_error_wrap (err, "cgroup");
-  snprintf (buf, sizeof (buf), "%d", (int) pid);
+  snprintf (buf, sizeof (buf), "%d", (int)pid);
   if (write_if_exists (dir, "cgroup.procs", buf, err) < 0)
     return shim_error_wrap (err, "cgroup");
   return 0;

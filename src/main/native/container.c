@@ -31,9 +31,9 @@
 static int
 reject_unsupported (json_object *spec, shim_error_t *err)
 {
-  static const char *const not_empty[] = { "linux.devices", "hooks.prestart", "hooks.createRuntime",
-                                           "hooks.createContainer", "hooks.startContainer",
-                                           "hooks.poststart", "hooks.poststop" };
+  static const char *const not_empty[]
+      = { "linux.devices",        "hooks.prestart",  "hooks.createRuntime", "hooks.createContainer",
+          "hooks.startContainer", "hooks.poststart", "hooks.poststop" };
   json_object *terminal = shim_spec_get (spec, "process.terminal");
   size_t i;
 
@@ -77,13 +77,14 @@ shim_container_load (shim_container_t *c, const char *bundle, const char *id, co
   if (c->rootfs == NULL)
     return shim_make_error (err, errno, "rootfs `%s`", root_abs);
   if (shim_namespaces_parse (shim_spec_get (c->spec, "linux.namespaces"), &c->clone_flags, c->joins,
-                             &c->n_joins, 8, err) < 0)
+                             &c->n_joins, 8, err)
+      < 0)
     return -1;
   for (i = 0; i < c->n_joins; i++)
     if (c->joins[i].flag == CLONE_NEWNS)
       return shim_make_error (err, EINVAL, "joining an existing mount namespace (`%s`) is not supported",
                               c->joins[i].path);
-  if (! (c->clone_flags & CLONE_NEWNS))
+  if (!(c->clone_flags & CLONE_NEWNS))
     return shim_make_error (err, EINVAL, "a new mount namespace is required");
   if (shim_id_maps_validate (c->spec, c->clone_flags & CLONE_NEWUSER, err) < 0)
     return -1;
@@ -134,7 +135,7 @@ set_identity_after_maps (shim_container_t *c, shim_error_t *err)
     return shim_make_error (err, errno ? errno : EPIPE, "waiting for the shim (ID maps)");
   close (c->init_sync_fd);
   c->init_sync_fd = -1;
-  if (! (c->clone_flags & CLONE_NEWUSER))
+  if (!(c->clone_flags & CLONE_NEWUSER))
     return 0;
   if (setresgid (0, 0, 0) < 0)
     return shim_make_error (err, errno, "setresgid 0 in the user namespace");
@@ -216,7 +217,7 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
   /* the parent-death signal guarded the setup; the container process must outlive nothing */
   if (prctl (PR_SET_PDEATHSIG, 0) < 0)
     return shim_make_error (err, errno, "prctl PR_SET_PDEATHSIG 0");
-  if (! c->no_new_privs && shim_set_seccomp (c->seccomp, err) < 0)
+  if (!c->no_new_privs && shim_set_seccomp (c->seccomp, err) < 0)
     return shim_error_wrap (err, "seccomp");
   if (shim_set_caps_bounding (c->caps, err) < 0)
     return shim_error_wrap (err, "capabilities (bounding set)");
@@ -270,7 +271,7 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   c->init_err_fd = errp[1];
   c->init_sync_fd = sock[1];
 
-  pid = syscall (SYS_clone, (unsigned long) c->clone_flags | SIGCHLD, 0, NULL, NULL, 0);
+  pid = syscall (SYS_clone, (unsigned long)c->clone_flags | SIGCHLD, 0, NULL, NULL, 0);
   if (pid < 0)
     return shim_make_error (err, errno, "clone");
   if (pid == 0)

@@ -35,19 +35,19 @@ struct shim_container_s
   const char *bundle;
   const char *cache_dir;
   json_object *spec;
-  char *rootfs;          /* absolute path of root.path */
-  int clone_flags;       /* namespaces to create */
+  char *rootfs;    /* absolute path of root.path */
+  int clone_flags; /* namespaces to create */
   struct shim_ns_join_s joins[8];
   int n_joins;
   struct shim_caps_s *caps;
   struct shim_seccomp_s *seccomp;
   int no_new_privs;
-  pid_t pid;             /* container process, once started */
-  int out_fd[3];         /* [1], [2]: read ends of the container's stdout/stderr pipes */
+  pid_t pid;     /* container process, once started */
+  int out_fd[3]; /* [1], [2]: read ends of the container's stdout/stderr pipes */
   /* init side only */
-  int init_sync_fd;      /* socket to the shim: waits for "ID maps written" */
-  int init_err_fd;       /* CLOEXEC pipe: error JSON line on failure, EOF on successful exec */
-  int init_out_fd[3];    /* write ends given to the container as stdout/stderr */
+  int init_sync_fd;   /* socket to the shim: waits for "ID maps written" */
+  int init_err_fd;    /* CLOEXEC pipe: error JSON line on failure, EOF on successful exec */
+  int init_out_fd[3]; /* write ends given to the container as stdout/stderr */
 };
 typedef struct shim_container_s shim_container_t;
 

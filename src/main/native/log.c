@@ -16,10 +16,10 @@ shim_format_rfc3339nano (const struct timespec *ts, char *buf, size_t size)
 
   gmtime_r (&ts->tv_sec, &tm);
   n = snprintf (buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long) ts->tv_nsec);
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)ts->tv_nsec);
   if (n < 0)
     return 0;
-  return (size_t) n < size ? (size_t) n : size - 1;
+  return (size_t)n < size ? (size_t)n : size - 1;
 }
 
 static void
@@ -48,7 +48,7 @@ shim_log_format_chunk (const char *timestamp, int stream, const char *data, size
   while (len > 0)
     {
       const char *nl = memchr (data, '\n', len);
-      size_t seg = nl ? (size_t) (nl - data) : len;
+      size_t seg = nl ? (size_t)(nl - data) : len;
 
       append (out, out_size, &used, timestamp, ts_len);
       append (out, out_size, &used, tag, 8);

@@ -18,14 +18,13 @@
 #include "utils.h"
 
 #ifndef MOUNT_ATTR_RDONLY
-#  error "needs <sys/mount.h> with mount_setattr (glibc >= 2.36)"
+#error "needs <sys/mount.h> with mount_setattr (glibc >= 2.36)"
 #endif
 
 static int
 openat2_in_root (int rootfd, const char *rel, int flags)
 {
-  struct open_how how = { .flags = flags | O_CLOEXEC,
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   return syscall (SYS_openat2, rootfd, rel, &how, sizeof (how));
 }
 
@@ -100,7 +99,7 @@ shim_open_in_root (int rootfd, const char *path, int create, shim_error_t *err)
       slash = strchr (p, '/');
       last = slash == NULL;
       saved = last ? '\0' : *slash;
-      if (! last)
+      if (!last)
         *slash = '\0';
       n = readlinkat (parent, p, link, sizeof (link) - 1);
       if (n >= 0)
@@ -110,10 +109,10 @@ shim_open_in_root (int rootfd, const char *path, int create, shim_error_t *err)
             return shim_make_error (err, EXDEV, "`%s` escapes the rootfs through symlink `%s` -> `%s`", path,
                                     rel, link);
         }
-      if (! last)
+      if (!last)
         *slash = saved;
       /* open the prefix rel[0..end of this component] from the root, resolving in root */
-      if (! last)
+      if (!last)
         *slash = '\0';
       next = openat2_in_root (rootfd, rel, O_PATH);
       if (next < 0 && errno == ENOENT && create)
@@ -131,7 +130,7 @@ shim_open_in_root (int rootfd, const char *path, int create, shim_error_t *err)
             return shim_make_error (err, errno, "creating directory for `%s`", path);
           next = openat2_in_root (rootfd, rel, O_PATH);
         }
-      if (! last)
+      if (!last)
         *slash = saved;
       if (next < 0)
         return shim_make_error (err, errno, "resolving `%s` in the rootfs", path);
@@ -273,8 +272,10 @@ static const char *const dev_nodes[] = { "null", "zero", "full", "random", "uran
 static const struct
 {
   const char *target, *link;
-} dev_links[] = { { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
-                  { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+} dev_links[] = { { "/proc/self/fd", "fd" },
+                  { "/proc/self/fd/0", "stdin" },
+                  { "/proc/self/fd/1", "stdout" },
+                  { "/proc/self/fd/2", "stderr" },
                   { "pts/ptmx", "ptmx" } };
 
 static int
@@ -342,7 +343,7 @@ mount_entry (int rootfd, json_object *m, int *dev_tmpfs, shim_error_t *err)
           shim_mount_opts_free (&o);
           return shim_make_error (err, errno, "bind mount source `%s`", source);
         }
-      if (! S_ISDIR (st.st_mode))
+      if (!S_ISDIR (st.st_mode))
         create = 'f';
     }
   ret = do_mount (rootfd, source, dest, type, &o, create, err);
@@ -350,8 +351,8 @@ mount_entry (int rootfd, json_object *m, int *dev_tmpfs, shim_error_t *err)
       && (strcmp (type, "sysfs") == 0 || strcmp (type, "mqueue") == 0))
     {
       /* a user namespace without its own netns/ipcns: the host's, recursively and read-only */
-      shim_mount_opts_t b = { .flags = MS_BIND | (o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)),
-                              .recursive = 1 };
+      shim_mount_opts_t b
+          = { .flags = MS_BIND | (o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)), .recursive = 1 };
       if (strcmp (type, "sysfs") == 0)
         b.flags |= MS_RDONLY;
       shim_error_release (err);
@@ -409,27 +410,29 @@ mount_list (json_object *spec_mounts)
   size_t i, n = spec_mounts ? json_object_array_length (spec_mounts) : 0;
   int dev_done = 0;
 
-#define ADD_DEV_CHILDREN()                                                                         \
-  do                                                                                               \
-    {                                                                                              \
-      if (! has_dest (spec_mounts, "/dev/pts"))                                                     \
-        json_object_array_add (list, default_mount ("/dev/pts", "devpts", "devpts",                 \
-                                                    "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5")); \
-      if (! has_dest (spec_mounts, "/dev/shm"))                                                     \
-        json_object_array_add (list, default_mount ("/dev/shm", "tmpfs", "shm",                     \
-                                                    "nosuid,noexec,nodev,mode=1777,size=65536k")); \
-      if (! has_dest (spec_mounts, "/dev/mqueue"))                                                  \
-        json_object_array_add (list, default_mount ("/dev/mqueue", "mqueue", "mqueue",              \
-                                                    "nosuid,noexec,nodev"));                        \
-      dev_done = 1;                                                                                \
-    }                                                                                              \
+#define ADD_DEV_CHILDREN()                                                                                   \
+  do                                                                                                         \
+    {                                                                                                        \
+      if (!has_dest (spec_mounts, "/dev/pts"))                                                               \
+        json_object_array_add (list,                                                                         \
+                               default_mount ("/dev/pts", "devpts", "devpts",                                \
+                                              "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"));   \
+      if (!has_dest (spec_mounts, "/dev/shm"))                                                               \
+        json_object_array_add (                                                                              \
+            list, default_mount ("/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k"));  \
+      if (!has_dest (spec_mounts, "/dev/mqueue"))                                                            \
+        json_object_array_add (list,                                                                         \
+                               default_mount ("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"));    \
+      dev_done = 1;                                                                                          \
+    }                                                                                                        \
   while (0)
 
-  if (! has_dest (spec_mounts, "/proc"))
+  if (!has_dest (spec_mounts, "/proc"))
     json_object_array_add (list, default_mount ("/proc", "proc", "proc", "nosuid,noexec,nodev"));
-  if (! has_dest (spec_mounts, "/dev"))
+  if (!has_dest (spec_mounts, "/dev"))
     {
-      json_object_array_add (list, default_mount ("/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k"));
+      json_object_array_add (
+          list, default_mount ("/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k"));
       ADD_DEV_CHILDREN ();
     }
   for (i = 0; i < n; i++)
@@ -437,10 +440,10 @@ mount_list (json_object *spec_mounts)
       json_object *m = json_object_array_get_idx (spec_mounts, i);
       const char *d = shim_spec_get_string (m, "destination");
       json_object_array_add (list, json_object_get (m));
-      if (! dev_done && d && strcmp (d, "/dev") == 0)
+      if (!dev_done && d && strcmp (d, "/dev") == 0)
         ADD_DEV_CHILDREN ();
     }
-  if (! has_dest (spec_mounts, "/sys"))
+  if (!has_dest (spec_mounts, "/sys"))
     json_object_array_add (list, default_mount ("/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro"));
 #undef ADD_DEV_CHILDREN
   return list;
@@ -479,15 +482,15 @@ shim_set_pivot_root (const char *rootfs, shim_error_t *err)
 }
 
 static int
-for_each_path (json_object *paths, const char *what, int (*fn) (int rootfd, int fd, const char *p, shim_error_t *err),
-               shim_error_t *err)
+for_each_path (json_object *paths, const char *what,
+               int (*fn) (int rootfd, int fd, const char *p, shim_error_t *err), shim_error_t *err)
 {
   cleanup_close int rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   size_t i, n;
 
   if (paths == NULL)
     return 0;
-  if (! json_object_is_type (paths, json_type_array))
+  if (!json_object_is_type (paths, json_type_array))
     return shim_make_error (err, EINVAL, "linux.%s is not an array", what);
   n = json_object_array_length (paths);
   for (i = 0; i < n; i++)
@@ -514,13 +517,14 @@ mask_one (int rootfd, int fd, const char *p, shim_error_t *err)
   struct stat st;
   char target[64];
 
-  (void) rootfd;
+  (void)rootfd;
   if (fstat (fd, &st) < 0)
     return shim_make_error (err, errno, "stat `%s`", p);
   fd_path (fd, target, sizeof (target));
   if (S_ISDIR (st.st_mode))
     {
-      if (mount ("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555") < 0)
+      if (mount ("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555")
+          < 0)
         return shim_make_error (err, errno, "masking `%s`", p);
     }
   else if (mount ("/dev/null", target, NULL, MS_BIND, NULL) < 0)
@@ -560,7 +564,7 @@ shim_set_rootfs_readonly (int readonly, shim_error_t *err)
 {
   cleanup_close int fd = -1;
 
-  if (! readonly)
+  if (!readonly)
     return 0;
   fd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)

@@ -10,8 +10,8 @@
 #include "utils.h"
 
 int
-shim_namespaces_parse (json_object *namespaces, int *clone_flags, struct shim_ns_join_s *joins,
-                       int *n_joins, int max_joins, shim_error_t *err)
+shim_namespaces_parse (json_object *namespaces, int *clone_flags, struct shim_ns_join_s *joins, int *n_joins,
+                       int max_joins, shim_error_t *err)
 {
   int seen = 0;
   size_t i, n;
@@ -20,7 +20,7 @@ shim_namespaces_parse (json_object *namespaces, int *clone_flags, struct shim_ns
   *n_joins = 0;
   if (namespaces == NULL)
     return 0;
-  if (! json_object_is_type (namespaces, json_type_array))
+  if (!json_object_is_type (namespaces, json_type_array))
     return shim_make_error (err, EINVAL, "linux.namespaces is not an array");
   n = json_object_array_length (namespaces);
   for (i = 0; i < n; i++)
@@ -31,13 +31,13 @@ shim_namespaces_parse (json_object *namespaces, int *clone_flags, struct shim_ns
       int flag = shim_namespace_flag (type);
 
       if (flag < 0 && type && strcmp (type, "time") == 0)
-        return shim_make_error (err, ENOTSUP, "linux.namespaces[%zu]: namespace type `time` is not supported", i);
+        return shim_make_error (err, ENOTSUP, "linux.namespaces[%zu]: namespace type `time` is not supported",
+                                i);
       if (flag < 0)
         return shim_make_error (err, EINVAL, "linux.namespaces[%zu]: unknown namespace type `%s`", i,
                                 type ? type : "(missing)");
       if (seen & flag)
-        return shim_make_error (err, EINVAL, "linux.namespaces[%zu]: duplicate namespace type `%s`", i,
-                                type);
+        return shim_make_error (err, EINVAL, "linux.namespaces[%zu]: duplicate namespace type `%s`", i, type);
       seen |= flag;
       if (path && path[0])
         {

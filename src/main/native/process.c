@@ -22,7 +22,7 @@ shim_set_hostname (const char *hostname, int has_uts_ns, shim_error_t *err)
 {
   if (hostname == NULL || hostname[0] == '\0')
     return 0;
-  if (! has_uts_ns)
+  if (!has_uts_ns)
     return shim_make_error (err, EINVAL, "setting the hostname needs a UTS namespace");
   if (sethostname (hostname, strlen (hostname)) < 0)
     return shim_make_error (err, errno, "sethostname `%s`", hostname);
@@ -34,7 +34,7 @@ shim_set_domainname (const char *domainname, int has_uts_ns, shim_error_t *err)
 {
   if (domainname == NULL || domainname[0] == '\0')
     return 0;
-  if (! has_uts_ns)
+  if (!has_uts_ns)
     return shim_make_error (err, EINVAL, "setting the domainname needs a UTS namespace");
   if (setdomainname (domainname, strlen (domainname)) < 0)
     return shim_make_error (err, errno, "setdomainname `%s`", domainname);
@@ -51,7 +51,7 @@ shim_set_oom_score_adj (pid_t pid, json_object *adj, shim_error_t *err)
   if (adj == NULL)
     return 0;
   n = snprintf (buf, sizeof (buf), "%d", json_object_get_int (adj));
-  snprintf (path, sizeof (path), "/proc/%d/oom_score_adj", (int) pid);
+  snprintf (path, sizeof (path), "/proc/%d/oom_score_adj", (int)pid);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return shim_make_error (err, errno, "open `%s`", path);
@@ -66,24 +66,24 @@ shim_set_sysctl (json_object *sysctl, shim_error_t *err)
   if (sysctl == NULL)
     return 0;
   json_object_object_foreach (sysctl, key, val)
-    {
-      cleanup_free char *path = NULL;
-      cleanup_close int fd = -1;
-      const char *value = json_object_get_string (val);
-      char *p;
+  {
+    cleanup_free char *path = NULL;
+    cleanup_close int fd = -1;
+    const char *value = json_object_get_string (val);
+    char *p;
 
-      if (strstr (key, "..") || key[0] == '/' || key[0] == '.')
-        return shim_make_error (err, EINVAL, "invalid sysctl `%s`", key);
-      xasprintf (&path, "/proc/sys/%s", key);
-      for (p = path + 10; *p; p++)
-        if (*p == '.')
-          *p = '/';
-      fd = open (path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0)
-        return shim_make_error (err, errno, "sysctl `%s`", key);
-      if (shim_write_all (fd, value, strlen (value)) < 0)
-        return shim_make_error (err, errno, "sysctl `%s` = `%s`", key, value);
-    }
+    if (strstr (key, "..") || key[0] == '/' || key[0] == '.')
+      return shim_make_error (err, EINVAL, "invalid sysctl `%s`", key);
+    xasprintf (&path, "/proc/sys/%s", key);
+    for (p = path + 10; *p; p++)
+      if (*p == '.')
+        *p = '/';
+    fd = open (path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+      return shim_make_error (err, errno, "sysctl `%s`", key);
+    if (shim_write_all (fd, value, strlen (value)) < 0)
+      return shim_make_error (err, errno, "sysctl `%s` = `%s`", key, value);
+  }
   return 0;
 }
 
@@ -98,11 +98,11 @@ rlimit_entry (json_object *r, int *resource, struct rlimit *lim, shim_error_t *e
     return shim_make_error (err, EINVAL, "unknown rlimit `%s`", type ? type : "(missing)");
   if (soft == NULL || hard == NULL)
     return shim_make_error (err, EINVAL, "rlimit `%s` needs soft and hard", type);
-  lim->rlim_cur = (rlim_t) json_object_get_uint64 (soft);
-  lim->rlim_max = (rlim_t) json_object_get_uint64 (hard);
+  lim->rlim_cur = (rlim_t)json_object_get_uint64 (soft);
+  lim->rlim_max = (rlim_t)json_object_get_uint64 (hard);
   if (lim->rlim_cur > lim->rlim_max)
     return shim_make_error (err, EINVAL, "rlimit `%s`: soft %llu above hard %llu", type,
-                            (unsigned long long) lim->rlim_cur, (unsigned long long) lim->rlim_max);
+                            (unsigned long long)lim->rlim_cur, (unsigned long long)lim->rlim_max);
   return 0;
 }
 
@@ -113,7 +113,7 @@ shim_rlimits_validate (json_object *rlimits, shim_error_t *err)
 
   if (rlimits == NULL)
     return 0;
-  if (! json_object_is_type (rlimits, json_type_array))
+  if (!json_object_is_type (rlimits, json_type_array))
     return shim_make_error (err, EINVAL, "process.rlimits is not an array");
   n = json_object_array_length (rlimits);
   for (i = 0; i < n; i++)
@@ -143,8 +143,8 @@ shim_set_rlimits (json_object *rlimits, shim_error_t *err)
         continue;
       if (errno == EPERM && getrlimit (resource, &cur) == 0 && lim.rlim_max > cur.rlim_max)
         return shim_make_error (err, EPERM, "setting %s: hard limit %llu is above the shim's hard limit %llu",
-                                shim_spec_get_string (r, "type"), (unsigned long long) lim.rlim_max,
-                                (unsigned long long) cur.rlim_max);
+                                shim_spec_get_string (r, "type"), (unsigned long long)lim.rlim_max,
+                                (unsigned long long)cur.rlim_max);
       return shim_make_error (err, errno, "setting %s", shim_spec_get_string (r, "type"));
     }
   return 0;
@@ -165,20 +165,20 @@ int
 shim_set_user (json_object *user, shim_error_t *err)
 {
   json_object *gids = shim_spec_get (user, "additionalGids"), *umask_o = shim_spec_get (user, "umask");
-  uid_t uid = (uid_t) json_object_get_int64 (shim_spec_get (user, "uid"));
-  gid_t gid = (gid_t) json_object_get_int64 (shim_spec_get (user, "gid"));
+  uid_t uid = (uid_t)json_object_get_int64 (shim_spec_get (user, "uid"));
+  gid_t gid = (gid_t)json_object_get_int64 (shim_spec_get (user, "gid"));
   size_t i, n = gids && json_object_is_type (gids, json_type_array) ? json_object_array_length (gids) : 0;
   cleanup_free gid_t *list = xmalloc0 ((n + 1) * sizeof (gid_t));
 
   for (i = 0; i < n; i++)
-    list[i] = (gid_t) json_object_get_int64 (json_object_array_get_idx (gids, i));
-  if (setgroups (n, list) < 0 && ! (n == 0 && errno == EPERM && setgroups_denied ()))
+    list[i] = (gid_t)json_object_get_int64 (json_object_array_get_idx (gids, i));
+  if (setgroups (n, list) < 0 && !(n == 0 && errno == EPERM && setgroups_denied ()))
     return shim_make_error (err, errno, "setgroups");
   if (setresgid (gid, gid, gid) < 0)
-    return shim_make_error (err, errno, "setresgid %u", (unsigned) gid);
+    return shim_make_error (err, errno, "setresgid %u", (unsigned)gid);
   if (setresuid (uid, uid, uid) < 0)
-    return shim_make_error (err, errno, "setresuid %u", (unsigned) uid);
-  umask (umask_o ? (mode_t) json_object_get_int (umask_o) : 0022);
+    return shim_make_error (err, errno, "setresuid %u", (unsigned)uid);
+  umask (umask_o ? (mode_t)json_object_get_int (umask_o) : 0022);
   return 0;
 }
 
@@ -241,7 +241,7 @@ string_array (json_object *arr)
   char **out = xmalloc0 ((n + 1) * sizeof (char *));
 
   for (i = 0; i < n; i++)
-    out[i] = (char *) json_object_get_string (json_object_array_get_idx (arr, i));
+    out[i] = (char *)json_object_get_string (json_object_array_get_idx (arr, i));
   return out;
 }
 

@@ -50,11 +50,13 @@ usage_and_exit (void)
 static void
 parse_options (int argc, char **argv, struct shim_options_s *o)
 {
-  static const struct option long_opts[]
-      = { { "bundle", required_argument, 0, 'b' },   { "id", required_argument, 0, 'i' },
-          { "exit-file", required_argument, 0, 'e' }, { "log-file", required_argument, 0, 'l' },
-          { "pid-file", required_argument, 0, 'p' },  { "cache-dir", required_argument, 0, 'c' },
-          { 0, 0, 0, 0 } };
+  static const struct option long_opts[] = { { "bundle", required_argument, 0, 'b' },
+                                             { "id", required_argument, 0, 'i' },
+                                             { "exit-file", required_argument, 0, 'e' },
+                                             { "log-file", required_argument, 0, 'l' },
+                                             { "pid-file", required_argument, 0, 'p' },
+                                             { "cache-dir", required_argument, 0, 'c' },
+                                             { 0, 0, 0, 0 } };
   int ch;
 
   if (argc < 2 || strcmp (argv[1], "run") != 0)
@@ -63,21 +65,33 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
   while ((ch = getopt_long (argc, argv, "", long_opts, NULL)) != -1)
     switch (ch)
       {
-      case 'b': o->bundle = optarg; break;
-      case 'i': o->id = optarg; break;
-      case 'e': o->exit_file = optarg; break;
-      case 'l': o->log_file = optarg; break;
-      case 'p': o->pid_file = optarg; break;
-      case 'c': o->cache_dir = optarg; break;
-      default: usage_and_exit ();
+      case 'b':
+        o->bundle = optarg;
+        break;
+      case 'i':
+        o->id = optarg;
+        break;
+      case 'e':
+        o->exit_file = optarg;
+        break;
+      case 'l':
+        o->log_file = optarg;
+        break;
+      case 'p':
+        o->pid_file = optarg;
+        break;
+      case 'c':
+        o->cache_dir = optarg;
+        break;
+      default:
+        usage_and_exit ();
       }
-  if (! o->bundle || ! o->id || ! o->exit_file || ! o->log_file || optind != argc)
+  if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc)
     usage_and_exit ();
 }
 
 /* Fails: sends the error on the sync fd (or prints it) and exits 1. */
-static void __attribute__ ((noreturn))
-fail (int sync_fd, shim_error_t *err)
+static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
 {
   if (sync_fd >= 0)
     shim_error_send (sync_fd, *err);
@@ -134,7 +148,8 @@ main (int argc, char **argv)
   if (sync_fd < 0 || fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
     sync_fd = -1;
   signal (SIGPIPE, SIG_IGN);
-  if (shim_container_load (&c, o.bundle, o.id, o.cache_dir, sync_fd, &err) < 0)
+  if (shim_check_parent_writable (o.exit_file, &err) < 0
+      || shim_container_load (&c, o.bundle, o.id, o.cache_dir, sync_fd, &err) < 0)
     fail (sync_fd, &err);
   log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (log_fd < 0)
@@ -146,7 +161,7 @@ main (int argc, char **argv)
     fail (sync_fd, &err);
   if (shim_container_start (&c, &old_mask, sync_fd, &err) < 0)
     fail (sync_fd, &err);
-  snprintf (pidbuf, sizeof (pidbuf), "%d", (int) c.pid);
+  snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
   if (o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
     {
       kill (c.pid, SIGKILL);

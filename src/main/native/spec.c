@@ -25,7 +25,7 @@ shim_spec_load (const char *bundle, json_object **out, shim_error_t *err)
         return shim_make_error (err, errno, "reading `%s`", path);
       return shim_make_error (err, EINVAL, "parsing `%s`: %s", path, json_util_get_last_err ());
     }
-  if (! json_object_is_type (spec, json_type_object))
+  if (!json_object_is_type (spec, json_type_object))
     {
       json_object_put (spec);
       return shim_make_error (err, EINVAL, "`%s` is not a JSON object", path);
@@ -44,12 +44,12 @@ shim_spec_get (json_object *root, const char *dotted_path)
   while (cur && *p)
     {
       const char *dot = strchr (p, '.');
-      size_t n = dot ? (size_t) (dot - p) : strlen (p);
-      if (n >= sizeof (key) || ! json_object_is_type (cur, json_type_object))
+      size_t n = dot ? (size_t)(dot - p) : strlen (p);
+      if (n >= sizeof (key) || !json_object_is_type (cur, json_type_object))
         return NULL;
       memcpy (key, p, n);
       key[n] = '\0';
-      if (! json_object_object_get_ex (cur, key, &cur))
+      if (!json_object_object_get_ex (cur, key, &cur))
         return NULL;
       p += n + (dot ? 1 : 0);
     }
@@ -60,7 +60,7 @@ const char *
 shim_spec_get_string (json_object *root, const char *dotted_path)
 {
   json_object *o = shim_spec_get (root, dotted_path);
-  if (o == NULL || ! json_object_is_type (o, json_type_string))
+  if (o == NULL || !json_object_is_type (o, json_type_string))
     return NULL;
   return json_object_get_string (o);
 }
@@ -73,8 +73,8 @@ shim_namespace_flag (const char *type)
     const char *name;
     int flag;
   } table[] = {
-    { "user", CLONE_NEWUSER }, { "mount", CLONE_NEWNS },   { "pid", CLONE_NEWPID },
-    { "uts", CLONE_NEWUTS },   { "ipc", CLONE_NEWIPC },    { "network", CLONE_NEWNET },
+    { "user", CLONE_NEWUSER },     { "mount", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
+    { "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC },  { "network", CLONE_NEWNET },
     { "cgroup", CLONE_NEWCGROUP },
   };
   size_t i;
@@ -95,14 +95,22 @@ shim_rlimit_resource (const char *name)
     const char *name;
     int resource;
   } table[] = {
-    { "RLIMIT_AS", RLIMIT_AS },           { "RLIMIT_CORE", RLIMIT_CORE },
-    { "RLIMIT_CPU", RLIMIT_CPU },         { "RLIMIT_DATA", RLIMIT_DATA },
-    { "RLIMIT_FSIZE", RLIMIT_FSIZE },     { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-    { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-    { "RLIMIT_NICE", RLIMIT_NICE },       { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-    { "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_RSS", RLIMIT_RSS },
-    { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-    { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+    { "RLIMIT_AS", RLIMIT_AS },
+    { "RLIMIT_CORE", RLIMIT_CORE },
+    { "RLIMIT_CPU", RLIMIT_CPU },
+    { "RLIMIT_DATA", RLIMIT_DATA },
+    { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+    { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+    { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+    { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+    { "RLIMIT_NICE", RLIMIT_NICE },
+    { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+    { "RLIMIT_NPROC", RLIMIT_NPROC },
+    { "RLIMIT_RSS", RLIMIT_RSS },
+    { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+    { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+    { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+    { "RLIMIT_STACK", RLIMIT_STACK },
   };
   size_t i;
 
@@ -117,21 +125,33 @@ shim_rlimit_resource (const char *name)
 static const struct
 {
   const char *name;
-  int clear;           /* 1: option clears the flag */
+  int clear; /* 1: option clears the flag */
   unsigned long flag;
 } mount_flag_table[] = {
-  { "ro", 0, MS_RDONLY },        { "rw", 1, MS_RDONLY },
-  { "nosuid", 0, MS_NOSUID },    { "suid", 1, MS_NOSUID },
-  { "nodev", 0, MS_NODEV },      { "dev", 1, MS_NODEV },
-  { "noexec", 0, MS_NOEXEC },    { "exec", 1, MS_NOEXEC },
-  { "sync", 0, MS_SYNCHRONOUS }, { "async", 1, MS_SYNCHRONOUS },
-  { "dirsync", 0, MS_DIRSYNC },  { "remount", 0, MS_REMOUNT },
-  { "mand", 0, MS_MANDLOCK },    { "nomand", 1, MS_MANDLOCK },
-  { "atime", 1, MS_NOATIME },    { "noatime", 0, MS_NOATIME },
-  { "diratime", 1, MS_NODIRATIME }, { "nodiratime", 0, MS_NODIRATIME },
-  { "relatime", 0, MS_RELATIME }, { "norelatime", 1, MS_RELATIME },
-  { "strictatime", 0, MS_STRICTATIME }, { "nostrictatime", 1, MS_STRICTATIME },
-  { "bind", 0, MS_BIND },        { "rbind", 0, MS_BIND | MS_REC },
+  { "ro", 0, MS_RDONLY },
+  { "rw", 1, MS_RDONLY },
+  { "nosuid", 0, MS_NOSUID },
+  { "suid", 1, MS_NOSUID },
+  { "nodev", 0, MS_NODEV },
+  { "dev", 1, MS_NODEV },
+  { "noexec", 0, MS_NOEXEC },
+  { "exec", 1, MS_NOEXEC },
+  { "sync", 0, MS_SYNCHRONOUS },
+  { "async", 1, MS_SYNCHRONOUS },
+  { "dirsync", 0, MS_DIRSYNC },
+  { "remount", 0, MS_REMOUNT },
+  { "mand", 0, MS_MANDLOCK },
+  { "nomand", 1, MS_MANDLOCK },
+  { "atime", 1, MS_NOATIME },
+  { "noatime", 0, MS_NOATIME },
+  { "diratime", 1, MS_NODIRATIME },
+  { "nodiratime", 0, MS_NODIRATIME },
+  { "relatime", 0, MS_RELATIME },
+  { "norelatime", 1, MS_RELATIME },
+  { "strictatime", 0, MS_STRICTATIME },
+  { "nostrictatime", 1, MS_STRICTATIME },
+  { "bind", 0, MS_BIND },
+  { "rbind", 0, MS_BIND | MS_REC },
 };
 
 static const struct
@@ -139,9 +159,9 @@ static const struct
   const char *name;
   unsigned long flag;
 } propagation_table[] = {
-  { "private", MS_PRIVATE },     { "rprivate", MS_PRIVATE | MS_REC },
-  { "slave", MS_SLAVE },         { "rslave", MS_SLAVE | MS_REC },
-  { "shared", MS_SHARED },       { "rshared", MS_SHARED | MS_REC },
+  { "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+  { "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
+  { "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
   { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
@@ -168,7 +188,7 @@ shim_mount_options_parse (json_object *options, shim_mount_opts_t *out, shim_err
   memset (out, 0, sizeof (*out));
   if (options == NULL)
     return 0;
-  if (! json_object_is_type (options, json_type_array))
+  if (!json_object_is_type (options, json_type_array))
     return shim_make_error (err, EINVAL, "mount options must be an array of strings");
   n = json_object_array_length (options);
   for (i = 0; i < n; i++)
@@ -178,10 +198,10 @@ shim_mount_options_parse (json_object *options, shim_mount_opts_t *out, shim_err
       size_t k;
       int found = 0;
 
-      if (! json_object_is_type (o, json_type_string))
+      if (!json_object_is_type (o, json_type_string))
         return shim_make_error (err, EINVAL, "mount option %zu is not a string", i);
       opt = json_object_get_string (o);
-      for (k = 0; ! found && k < sizeof (mount_flag_table) / sizeof (mount_flag_table[0]); k++)
+      for (k = 0; !found && k < sizeof (mount_flag_table) / sizeof (mount_flag_table[0]); k++)
         if (strcmp (opt, mount_flag_table[k].name) == 0)
           {
             found = 1;
@@ -198,13 +218,13 @@ shim_mount_options_parse (json_object *options, shim_mount_opts_t *out, shim_err
             if (strcmp (opt, "rbind") == 0)
               out->recursive = 1;
           }
-      for (k = 0; ! found && k < sizeof (propagation_table) / sizeof (propagation_table[0]); k++)
+      for (k = 0; !found && k < sizeof (propagation_table) / sizeof (propagation_table[0]); k++)
         if (strcmp (opt, propagation_table[k].name) == 0)
           {
             found = 1;
             out->propagation = propagation_table[k].flag;
           }
-      if (! found)
+      if (!found)
         append_data (&out->data, opt);
     }
   return 0;

@@ -89,7 +89,7 @@ shim_supervise (shim_container_t *c, int log_fd, const char *exit_file, shim_err
   for (i = 1; i <= 2; i++)
     fds[i] = (struct pollfd){ .fd = c->out_fd[i], .events = POLLIN };
 
-  while (! exited)
+  while (!exited)
     {
       if (poll (fds, 3, -1) < 0)
         {

@@ -13,7 +13,7 @@ int
 shim_sync_send_pid (int fd, pid_t pid, shim_error_t *err)
 {
   char line[64];
-  int n = snprintf (line, sizeof (line), "{\"pid\":%d}\n", (int) pid);
+  int n = snprintf (line, sizeof (line), "{\"pid\":%d}\n", (int)pid);
 
   if (fd >= 0 && shim_write_all (fd, line, n) < 0)
     return shim_make_error (err, errno, "writing the pid to the sync fd");

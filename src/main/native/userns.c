@@ -19,7 +19,7 @@ get_u32 (json_object *o, const char *key, int64_t *out)
 {
   json_object *v;
 
-  if (! json_object_object_get_ex (o, key, &v) || ! json_object_is_type (v, json_type_int))
+  if (!json_object_object_get_ex (o, key, &v) || !json_object_is_type (v, json_type_int))
     return -1;
   *out = json_object_get_int64 (v);
   return *out < 0 || *out > UINT32_MAX ? -1 : 0;
@@ -30,7 +30,7 @@ validate_one (json_object *maps, const char *name, shim_error_t *err)
 {
   size_t i, n;
 
-  if (! json_object_is_type (maps, json_type_array))
+  if (!json_object_is_type (maps, json_type_array))
     return shim_make_error (err, EINVAL, "linux.%s is not an array", name);
   n = json_object_array_length (maps);
   if (n == 0 || n > MAX_MAPPINGS)
@@ -47,8 +47,8 @@ validate_one (json_object *maps, const char *name, shim_error_t *err)
                                 "integers in 0..4294967295)",
                                 name, i);
       if (size == 0 || cid + size - 1 > UINT32_MAX - 1 || hid + size - 1 > UINT32_MAX - 1)
-        return shim_make_error (err, EINVAL, "linux.%s[%zu]: invalid mapping (size %lld at %lld:%lld)",
-                                name, i, (long long) size, (long long) cid, (long long) hid);
+        return shim_make_error (err, EINVAL, "linux.%s[%zu]: invalid mapping (size %lld at %lld:%lld)", name,
+                                i, (long long)size, (long long)cid, (long long)hid);
     }
   return 0;
 }
@@ -59,14 +59,15 @@ shim_id_maps_validate (json_object *spec, int new_userns, shim_error_t *err)
   json_object *uids = shim_spec_get (spec, "linux.uidMappings");
   json_object *gids = shim_spec_get (spec, "linux.gidMappings");
 
-  if (! new_userns)
+  if (!new_userns)
     {
       if (uids || gids)
         return shim_make_error (err, EINVAL, "uid/gid mappings given but no new user namespace requested");
       return 0;
     }
   if (uids == NULL || gids == NULL)
-    return shim_make_error (err, EINVAL, "a new user namespace needs linux.uidMappings and linux.gidMappings");
+    return shim_make_error (err, EINVAL,
+                            "a new user namespace needs linux.uidMappings and linux.gidMappings");
   if (validate_one (uids, "uidMappings", err) < 0 || validate_one (gids, "gidMappings", err) < 0)
     return -1;
   return 0;
@@ -87,7 +88,7 @@ format_map (json_object *maps, const char *sep)
       get_u32 (m, "containerID", &cid);
       get_u32 (m, "hostID", &hid);
       get_u32 (m, "size", &size);
-      xasprintf (&next, "%s%lld %lld %lld%s", out, (long long) cid, (long long) hid, (long long) size, sep);
+      xasprintf (&next, "%s%lld %lld %lld%s", out, (long long)cid, (long long)hid, (long long)size, sep);
       free (out);
       out = next;
     }
@@ -100,7 +101,7 @@ write_proc_file (pid_t pid, const char *file, const char *data, shim_error_t *er
   char path[64];
   cleanup_close int fd = -1;
 
-  snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, file);
+  snprintf (path, sizeof (path), "/proc/%d/%s", (int)pid, file);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return shim_make_error (err, errno, "open `%s`", path);
@@ -120,8 +121,8 @@ run_helper (const char *helper, pid_t pid, json_object *maps, shim_error_t *err)
   int status, k = 0;
   pid_t child;
 
-  snprintf (pidbuf, sizeof (pidbuf), "%d", (int) pid);
-  argv[k++] = (char *) helper;
+  snprintf (pidbuf, sizeof (pidbuf), "%d", (int)pid);
+  argv[k++] = (char *)helper;
   argv[k++] = pidbuf;
   for (tok = strtok_r (args, " ", &save); tok; tok = strtok_r (NULL, " ", &save))
     argv[k++] = tok;
@@ -146,10 +147,9 @@ run_helper (const char *helper, pid_t pid, json_object *maps, shim_error_t *err)
       return shim_make_error (err, errno, "waitpid %s", helper);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
     return shim_make_error (err, ENOENT, "%s not found (install the uidmap package)", helper);
-  if (! WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return shim_make_error (err, EPERM, "%s %s failed (exit status %d; check /etc/sub%cid)", helper,
-                            args, WIFEXITED (status) ? WEXITSTATUS (status) : -1,
-                            helper[3] == 'u' ? 'u' : 'g');
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return shim_make_error (err, EPERM, "%s %s failed (exit status %d; check /etc/sub%cid)", helper, args,
+                            WIFEXITED (status) ? WEXITSTATUS (status) : -1, helper[3] == 'u' ? 'u' : 'g');
   return 0;
 }
 
@@ -176,7 +176,7 @@ set_one_map (pid_t pid, json_object *maps, int is_uid, shim_error_t *err)
 
   if (geteuid () == 0 || is_own_single_map (maps, is_uid ? geteuid () : getegid ()))
     {
-      if (geteuid () != 0 && ! is_uid && write_proc_file (pid, "setgroups", "deny", err) < 0)
+      if (geteuid () != 0 && !is_uid && write_proc_file (pid, "setgroups", "deny", err) < 0)
         return shim_error_wrap (err, "setting setgroups");
       data = format_map (maps, "\n");
       ret = write_proc_file (pid, file, data, err);

@@ -13,7 +13,7 @@
 void
 cleanup_freep (void *p)
 {
-  void **pp = (void **) p;
+  void **pp = (void **)p;
   free (*pp);
 }
 
@@ -94,7 +94,7 @@ shim_read_all (int fd, void *buf, size_t len)
 
   while (done < len)
     {
-      ssize_t r = read (fd, (char *) buf + done, len - done);
+      ssize_t r = read (fd, (char *)buf + done, len - done);
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
@@ -113,7 +113,7 @@ shim_write_all (int fd, const void *buf, size_t len)
 
   while (done < len)
     {
-      ssize_t r = write (fd, (const char *) buf + done, len - done);
+      ssize_t r = write (fd, (const char *)buf + done, len - done);
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
@@ -132,18 +132,28 @@ shim_json_escape (const char *s, char *out, size_t out_size)
     return;
   for (; s && *s; s++)
     {
-      unsigned char c = (unsigned char) *s;
+      unsigned char c = (unsigned char)*s;
       char tmp[8];
       const char *rep = NULL;
       size_t n;
 
       switch (c)
         {
-        case '"': rep = "\\\""; break;
-        case '\\': rep = "\\\\"; break;
-        case '\n': rep = "\\n"; break;
-        case '\r': rep = "\\r"; break;
-        case '\t': rep = "\\t"; break;
+        case '"':
+          rep = "\\\"";
+          break;
+        case '\\':
+          rep = "\\\\";
+          break;
+        case '\n':
+          rep = "\\n";
+          break;
+        case '\r':
+          rep = "\\r";
+          break;
+        case '\t':
+          rep = "\\t";
+          break;
         default:
           if (c < 0x20)
             {
@@ -172,7 +182,7 @@ shim_write_file_atomic (const char *path, const char *data, size_t len, shim_err
   cleanup_free char *tmp = NULL;
   cleanup_close int fd = -1;
 
-  xasprintf (&tmp, "%s.tmp.%d", path, (int) getpid ());
+  xasprintf (&tmp, "%s.tmp.%d", path, (int)getpid ());
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return shim_make_error (err, errno, "open `%s`", tmp);
@@ -194,5 +204,16 @@ shim_write_file_atomic (const char *path, const char *data, size_t len, shim_err
       unlink (tmp);
       return shim_make_error (err, e, "rename `%s` to `%s`", tmp, path);
     }
+  return 0;
+}
+
+int
+shim_check_parent_writable (const char *path, shim_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (path);
+  const char *dir = dirname (copy);
+
+  if (access (dir, W_OK) < 0)
+    return shim_make_error (err, errno, "directory `%s` of `%s` is not writable", dir, path);
   return 0;
 }

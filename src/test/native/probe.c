@@ -115,7 +115,8 @@ try_write (const char *key, const char *path)
 static void
 mount_lines (void)
 {
-  static const char *const points[] = { "/", "/proc/sys", "/proc/keys", "/proc/kcore", "/proc/acpi", "/sys", "/dev/null" };
+  static const char *const points[]
+      = { "/", "/proc/sys", "/proc/keys", "/proc/kcore", "/proc/acpi", "/sys", "/dev/null" };
   char line[1024];
   FILE *f = fopen ("/proc/self/mountinfo", "r");
 
@@ -151,7 +152,8 @@ limits (void)
     {
       struct rlimit l;
       getrlimit (t[i].r, &l);
-      printf ("rlimit.%s=%llu %llu\n", t[i].name, (unsigned long long) l.rlim_cur, (unsigned long long) l.rlim_max);
+      printf ("rlimit.%s=%llu %llu\n", t[i].name, (unsigned long long)l.rlim_cur,
+              (unsigned long long)l.rlim_max);
     }
 }
 
@@ -188,7 +190,7 @@ main (int argc, char **argv)
         {
           gethostname (host, sizeof (host));
           printf ("hostname=%s\n", host);
-          printf ("pid=%d\n", (int) getpid ());
+          printf ("pid=%d\n", (int)getpid ());
           status_lines ();
           map_lines ("uid_map");
           map_lines ("gid_map");
@@ -199,7 +201,7 @@ main (int argc, char **argv)
           mount_lines ();
           try_write ("proc_sys_write", "/proc/sys/kernel/hostname");
           try_write ("self_exe_write", "/proc/self/exe");
-          snprintf (p, sizeof (p), "/proc/%d/exe", (int) getppid ());
+          snprintf (p, sizeof (p), "/proc/%d/exe", (int)getppid ());
           if (readlink (p, exe, sizeof (exe) - 1) > 0)
             printf ("parent_exe=%s\n", exe);
           try_write ("parent_exe_write", p);

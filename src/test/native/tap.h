@@ -7,20 +7,20 @@
 
 static int tap_n, tap_failed;
 
-#define OK(cond, ...)                                                                              \
-  do                                                                                               \
-    {                                                                                              \
-      int ok_ = (cond);                                                                            \
-      printf ("%sok %d - ", ok_ ? "" : "not ", ++tap_n);                                           \
-      printf (__VA_ARGS__);                                                                        \
-      printf ("\n");                                                                               \
-      if (! ok_)                                                                                   \
-        {                                                                                          \
-          tap_failed++;                                                                            \
-          printf ("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);                         \
-        }                                                                                          \
-      fflush (stdout);                                                                             \
-    }                                                                                              \
+#define OK(cond, ...)                                                                                        \
+  do                                                                                                         \
+    {                                                                                                        \
+      int ok_ = (cond);                                                                                      \
+      printf ("%sok %d - ", ok_ ? "" : "not ", ++tap_n);                                                     \
+      printf (__VA_ARGS__);                                                                                  \
+      printf ("\n");                                                                                         \
+      if (!ok_)                                                                                              \
+        {                                                                                                    \
+          tap_failed++;                                                                                      \
+          printf ("#   failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);                                   \
+        }                                                                                                    \
+      fflush (stdout);                                                                                       \
+    }                                                                                                        \
   while (0)
 
 #define STREQ(a, b) ((a) != NULL && (b) != NULL && strcmp ((a), (b)) == 0)

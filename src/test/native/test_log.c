@@ -36,20 +36,26 @@ test_chunks (void)
       "one full line -> one F record");
   n = shim_log_format_chunk (ts, SHIM_LOG_STDERR, "a\nb\n", 4, &out, &size);
   OK (n == 2 * (strlen (ts) + 12)
-          && memcmp (out, "2023-11-14T22:13:20.123456789Z stderr F a\n2023-11-14T22:13:20.123456789Z stderr F b\n", n) == 0,
+          && memcmp (out,
+                     "2023-11-14T22:13:20.123456789Z stderr F a\n2023-11-14T22:13:20.123456789Z stderr F b\n",
+                     n)
+                 == 0,
       "two lines on stderr -> two F records");
   n = shim_log_format_chunk (ts, SHIM_LOG_STDOUT, "a\npart", 6, &out, &size);
   OK (n > 0 && strstr (out, "stdout F a\n") && memcmp (out + n - 14, "stdout P part\n", 14) == 0,
       "a trailing fragment is a P record");
   n = shim_log_format_chunk (ts, SHIM_LOG_STDOUT, "\n", 1, &out, &size);
-  OK (n == strlen (ts) + 11 && memcmp (out + strlen (ts), " stdout F \n", 11) == 0, "an empty line is an empty F record");
+  OK (n == strlen (ts) + 11 && memcmp (out + strlen (ts), " stdout F \n", 11) == 0,
+      "an empty line is an empty F record");
   n = shim_log_format_chunk (ts, SHIM_LOG_STDOUT, "", 0, &out, &size);
   OK (n == 0, "nothing read -> no record");
   {
     char big[100000];
     memset (big, 'x', sizeof (big));
     n = shim_log_format_chunk (ts, SHIM_LOG_STDOUT, big, sizeof (big), &out, &size);
-    OK (n == strlen (ts) + 11 + sizeof (big) && size >= n && memcmp (out + strlen (ts), " stdout P x", 11) == 0, "a 100000-byte chunk grows the buffer (one P record)");
+    OK (n == strlen (ts) + 11 + sizeof (big) && size >= n
+            && memcmp (out + strlen (ts), " stdout P x", 11) == 0,
+        "a 100000-byte chunk grows the buffer (one P record)");
   }
   free (out);
 }
@@ -61,7 +67,9 @@ test_exit_status (void)
   struct timespec ts = { .tv_sec = 1700000000, .tv_nsec = 1 };
 
   shim_format_exit_status (3 << 8, &ts, buf, sizeof (buf));
-  OK (STREQ (buf, "{\"exitCode\":3,\"signal\":0,\"oom\":false,\"finishedAt\":\"2023-11-14T22:13:20.000000001Z\"}\n"),
+  OK (STREQ (
+          buf,
+          "{\"exitCode\":3,\"signal\":0,\"oom\":false,\"finishedAt\":\"2023-11-14T22:13:20.000000001Z\"}\n"),
       "exit 3 -> exitCode 3, signal 0, finishedAt");
   shim_format_exit_status (SIGKILL, &ts, buf, sizeof (buf));
   OK (strncmp (buf, "{\"exitCode\":137,\"signal\":9,", 27) == 0, "killed by SIGKILL -> 137, signal 9");

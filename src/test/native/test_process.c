@@ -99,12 +99,17 @@ test_atomic_file (void)
   OK (n == 7 && memcmp (buf, "{\"a\":1}", 7) == 0, "content is complete");
   if (fd >= 0)
     close (fd);
-  snprintf (buf, sizeof (buf), "%s/exit.json.tmp.%d", dir, (int) getpid ());
+  snprintf (buf, sizeof (buf), "%s/exit.json.tmp.%d", dir, (int)getpid ());
   OK (access (buf, F_OK) < 0, "no temp file left behind");
   unlink (path);
   snprintf (path, sizeof (path), "%s/nodir/exit.json", dir);
   OK (shim_write_file_atomic (path, "x", 1, &err) < 0 && err->status == ENOENT, "missing directory: ENOENT");
   shim_error_release (&err);
+  OK (shim_check_parent_writable (path, &err) < 0 && err->status == ENOENT && strstr (err->msg, "nodir"),
+      "exit file in a missing directory: refused up front");
+  shim_error_release (&err);
+  snprintf (path, sizeof (path), "%s/exit.json", dir);
+  OK (shim_check_parent_writable (path, &err) == 0, "writable directory accepted");
   rmdir (dir);
 }
 

@@ -38,7 +38,7 @@ test_mount_options (void)
   shim_mount_opts_free (&m);
 
   m = parse ("[\"ro\",\"rw\"]", &r);
-  OK (r == 0 && ! (m.flags & MS_RDONLY) && (m.clear & MS_RDONLY), "a later rw clears ro");
+  OK (r == 0 && !(m.flags & MS_RDONLY) && (m.clear & MS_RDONLY), "a later rw clears ro");
   shim_mount_opts_free (&m);
 
   m = parse ("[\"nosuid\",\"mode=1777\",\"size=65536k\"]", &r);
@@ -47,7 +47,7 @@ test_mount_options (void)
   shim_mount_opts_free (&m);
 
   m = parse ("[\"bind\",\"rprivate\"]", &r);
-  OK (r == 0 && m.flags == MS_BIND && ! m.recursive && m.propagation == (MS_PRIVATE | MS_REC),
+  OK (r == 0 && m.flags == MS_BIND && !m.recursive && m.propagation == (MS_PRIVATE | MS_REC),
       "bind + rprivate -> propagation flag kept apart");
   shim_mount_opts_free (&m);
 
@@ -79,7 +79,8 @@ test_namespaces (void)
   OK (shim_namespace_flag ("net") == -1 && shim_namespace_flag ("") == -1 && shim_namespace_flag (NULL) == -1,
       "unknown types (net, empty, NULL) are -1");
 
-  o = json_tokener_parse ("[{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"},{\"type\":\"mount\"}]");
+  o = json_tokener_parse (
+      "[{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"},{\"type\":\"mount\"}]");
   r = shim_namespaces_parse (o, &flags, joins, &n, 8, &err);
   OK (r == 0 && flags == (CLONE_NEWPID | CLONE_NEWNS) && n == 1 && joins[0].flag == CLONE_NEWNET
           && STREQ (joins[0].path, "/proc/1/ns/net"),
@@ -163,7 +164,8 @@ test_rlimits (void)
   json_object *o;
   shim_error_t err = NULL;
 
-  OK (shim_rlimit_resource ("RLIMIT_NOFILE") == RLIMIT_NOFILE && shim_rlimit_resource ("RLIMIT_NPROC") == RLIMIT_NPROC
+  OK (shim_rlimit_resource ("RLIMIT_NOFILE") == RLIMIT_NOFILE
+          && shim_rlimit_resource ("RLIMIT_NPROC") == RLIMIT_NPROC
           && shim_rlimit_resource ("RLIMIT_CORE") == RLIMIT_CORE
           && shim_rlimit_resource ("RLIMIT_RTTIME") == RLIMIT_RTTIME,
       "rlimit names map to RLIMIT_*");
@@ -179,7 +181,8 @@ test_rlimits (void)
   shim_error_release (&err);
   json_object_put (o);
   o = json_tokener_parse ("[{\"type\":\"RLIMIT_NOFILE\",\"soft\":30,\"hard\":20}]");
-  OK (shim_rlimits_validate (o, &err) < 0 && strstr (err->msg, "soft 30 above hard 20"), "soft > hard: error");
+  OK (shim_rlimits_validate (o, &err) < 0 && strstr (err->msg, "soft 30 above hard 20"),
+      "soft > hard: error");
   shim_error_release (&err);
   json_object_put (o);
 }
