@@ -49,8 +49,8 @@ reject_unsupported (json_object *spec, shim_error_t *err)
 }
 
 int
-shim_container_load (shim_container_t *c, const char *bundle, const char *id, const char *cache_dir,
-                     int warn_fd, shim_error_t *err)
+shim_container_load (shim_container_t *c, const char *bundle, const char *id, const char *process_file,
+                     const char *cache_dir, int warn_fd, shim_error_t *err)
 {
   const char *root;
   cleanup_free char *root_abs = NULL;
@@ -66,6 +66,18 @@ shim_container_load (shim_container_t *c, const char *bundle, const char *id, co
   c->cache_dir = cache_dir;
   if (shim_spec_load (bundle, &c->spec, err) < 0)
     return -1;
+  if (process_file)
+    {
+      json_object *process = json_object_from_file (process_file);
+      if (process == NULL || !json_object_is_type (process, json_type_object))
+        {
+          if (process)
+            json_object_put (process);
+          return shim_make_error (err, access (process_file, R_OK) < 0 ? errno : EINVAL,
+                                  "reading process `%s`", process_file);
+        }
+      json_object_object_add (c->spec, "process", process);
+    }
   root = shim_spec_get_string (c->spec, "root.path");
   if (root == NULL)
     return shim_make_error (err, EINVAL, "config.json: root.path is missing");
@@ -175,7 +187,6 @@ static int
 container_init_setup (shim_container_t *c, shim_error_t *err)
 {
   json_object *spec = c->spec;
-  json_object *process = shim_spec_get (spec, "process");
   json_object *ro = shim_spec_get (spec, "root.readonly");
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -204,6 +215,16 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
     return -1;
   if (shim_set_domainname (shim_spec_get_string (spec, "domainname"), has_uts_namespace (c), err) < 0)
     return -1;
+  return shim_process_setup_and_exec (c, err);
+}
+
+/* The process half of the setup, shared by `run` (after the filesystem) and `exec` (after the
+   setns): rlimits, MAC, cwd, fds, seccomp/capabilities/user in runc's order, then execve. */
+int
+shim_process_setup_and_exec (shim_container_t *c, shim_error_t *err)
+{
+  json_object *process = shim_spec_get (c->spec, "process");
+
   if (shim_set_rlimits (shim_spec_get (process, "rlimits"), err) < 0)
     return shim_error_wrap (err, "process.rlimits");
   if (shim_set_apparmor (shim_spec_get_string (process, "apparmorProfile"), err) < 0)

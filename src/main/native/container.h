@@ -51,9 +51,12 @@ struct shim_container_s
 };
 typedef struct shim_container_s shim_container_t;
 
-int shim_container_load (shim_container_t *c, const char *bundle, const char *id, const char *cache_dir,
-                         int warn_fd, shim_error_t *err);
+/* process_file: NULL for `run`; for `exec`, an OCI process object replacing config.json's. */
+int shim_container_load (shim_container_t *c, const char *bundle, const char *id, const char *process_file,
+                         const char *cache_dir, int warn_fd, shim_error_t *err);
 int shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_fd, shim_error_t *err);
+/* In the init (or exec'd child): rlimits .. execve; returns only on failure. */
+int shim_process_setup_and_exec (shim_container_t *c, shim_error_t *err);
 void shim_container_free (shim_container_t *c);
 
 #endif

@@ -30,20 +30,25 @@
 
 #include "cloned_binary.h"
 #include "container.h"
+#include "exec.h"
 #include "supervise.h"
 #include "sync.h"
 #include "utils.h"
 
 struct shim_options_s
 {
-  const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir;
+  int exec; /* 0: run, 1: exec */
+  const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir, *process;
+  pid_t target;
 };
 
 static void
 usage_and_exit (void)
 {
   fprintf (stderr, "usage: skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH "
-                   "[--pid-file PATH] [--cache-dir DIR]\n(env _SKIFF_SYNC_FD=N)\n");
+                   "[--pid-file PATH] [--cache-dir DIR]\n"
+                   "       skiff-shim exec --bundle DIR --id ID --pid PID --process FILE --exit-file PATH "
+                   "--log-file PATH [--pid-file PATH] [--cache-dir DIR]\n(env _SKIFF_SYNC_FD=N)\n");
   exit (2);
 }
 
@@ -56,11 +61,14 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
                                              { "log-file", required_argument, 0, 'l' },
                                              { "pid-file", required_argument, 0, 'p' },
                                              { "cache-dir", required_argument, 0, 'c' },
+                                             { "pid", required_argument, 0, 'P' },
+                                             { "process", required_argument, 0, 'x' },
                                              { 0, 0, 0, 0 } };
   int ch;
 
-  if (argc < 2 || strcmp (argv[1], "run") != 0)
+  if (argc < 2 || (strcmp (argv[1], "run") != 0 && strcmp (argv[1], "exec") != 0))
     usage_and_exit ();
+  o->exec = strcmp (argv[1], "exec") == 0;
   optind = 2;
   while ((ch = getopt_long (argc, argv, "", long_opts, NULL)) != -1)
     switch (ch)
@@ -83,10 +91,17 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
       case 'c':
         o->cache_dir = optarg;
         break;
+      case 'P':
+        o->target = (pid_t)atoi (optarg);
+        break;
+      case 'x':
+        o->process = optarg;
+        break;
       default:
         usage_and_exit ();
       }
-  if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc)
+  if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc
+      || (o->exec && (o->target <= 0 || !o->process)) || (!o->exec && (o->target || o->process)))
     usage_and_exit ();
 }
 
@@ -149,7 +164,7 @@ main (int argc, char **argv)
     sync_fd = -1;
   signal (SIGPIPE, SIG_IGN);
   if (shim_check_parent_writable (o.exit_file, &err) < 0
-      || shim_container_load (&c, o.bundle, o.id, o.cache_dir, sync_fd, &err) < 0)
+      || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0)
     fail (sync_fd, &err);
   log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (log_fd < 0)
@@ -159,7 +174,9 @@ main (int argc, char **argv)
     }
   if (detach (&err) < 0 || shim_block_signals (&old_mask, &err) < 0)
     fail (sync_fd, &err);
-  if (shim_container_start (&c, &old_mask, sync_fd, &err) < 0)
+  if ((o.exec ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
+              : shim_container_start (&c, &old_mask, sync_fd, &err))
+      < 0)
     fail (sync_fd, &err);
   snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
   if (o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)

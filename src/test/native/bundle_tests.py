@@ -339,6 +339,73 @@ def suite(rootless):
     ok(any("Read-only file system" in o for o in out), "%s: ro bind mount is read-only" % tag, out)
 
 
+def exec_tests(rootless):
+    """`skiff-shim exec`: a new process in the namespaces of a running container."""
+    tag = "rootless" if rootless else "root"
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sleep", "20"]
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "ex",
+                                       "--exit-file", b + "/exit", "--log-file", b + "/log", "--pid-file", b + "/pid"]),
+                   pass_fds=(w,))
+    os.close(w)
+    os.read(r, 4096)
+    os.close(r)
+    cpid = int(open(b + "/pid").read())
+
+    def shim_exec(args, target=cpid):
+        proc = copy.deepcopy(spec["process"])
+        proc["args"] = args
+        n = len(os.listdir(b))
+        pf = os.path.join(b, "proc%d.json" % n)
+        json.dump(proc, open(pf, "w"))
+        exit_file, log_file = os.path.join(b, "exit%d" % n), os.path.join(b, "log%d" % n)
+        r, w = os.pipe()
+        subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "exec", "--bundle", b, "--id", "ex",
+                                           "--pid", str(target), "--process", pf, "--exit-file", exit_file,
+                                           "--log-file", log_file]), pass_fds=(w,))
+        os.close(w)
+        data = b""
+        while True:
+            chunk = os.read(r, 4096)
+            if not chunk:
+                break
+            data += chunk
+        os.close(r)
+        lines = [json.loads(l) for l in data.decode().splitlines() if l.strip()]
+        ex = None
+        if any("pid" in l for l in lines):
+            deadline = time.time() + 10
+            while time.time() < deadline and not os.path.exists(exit_file):
+                time.sleep(0.01)
+            ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+        log = open(log_file).read() if os.path.exists(log_file) else ""
+        return lines, ex, log
+
+    lines, ex, log = shim_exec(["/probe", "report", "1", "exit", "4"])
+    v = probe_values(log)
+    want_map = "0 %d 1" % UID if rootless else "0 200000 65536"
+    ok(ex and ex["exitCode"] == 4 and v.get("hostname") == "skiff-probe" and v.get("uid_map.0") == want_map
+       and v.get("pid") not in (None, "1") and int(v.get("pid", "99999")) < 100 and v.get("fds_above_2") == "0"
+       and v.get("status.CapEff") == "00000000800405fb" and v.get("status.NoNewPrivs") == "1"
+       and v.get("mnt./", "").startswith("ro,"),
+       "%s: exec joins the running container (pid/uts/user/mount namespaces, caps, exit code 4)" % tag,
+       (lines, ex, {k: v.get(k) for k in ["hostname", "pid", "uid_map.0", "mnt./"]}))
+    lines, ex, log = shim_exec(["nosuchbinary"])
+    e = error_of(lines)
+    ok(e and e["errno"] == 2 and "executable file not found" in e["message"], "%s: exec of a missing binary: errno 2" % tag,
+       lines)
+    os.kill(cpid, 9)
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(b + "/exit"):
+        time.sleep(0.01)
+    lines, ex, log = shim_exec(["/probe"], target=cpid)
+    e = error_of(lines)
+    ok(e and e["errno"] == 2 and "container process" in e["message"], "%s: exec into a stopped container: clear error" % tag,
+       lines)
+
+
 def security_extras(rootless):
     tag = "rootless" if rootless else "root"
     profile = {"defaultAction": "SCMP_ACT_ALLOW",
@@ -524,6 +591,7 @@ def main():
         return 0
     build_rootfs()
     suite(False)
+    exec_tests(False)
     security_extras(False)
     differential(False)
     try:
@@ -533,6 +601,7 @@ def main():
         have_user = False
     if have_user:
         suite(True)
+        exec_tests(True)
         security_extras(True)
         differential(True)
     else:
