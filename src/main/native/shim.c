@@ -105,6 +105,21 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
     usage_and_exit ();
 }
 
+/* _SKIFF_SYNC_FD must be a number naming an open fd above 2; otherwise it is a usage error. */
+static int
+parse_fd (const char *s)
+{
+  char *end = NULL;
+  long fd = strtol (s, &end, 10);
+
+  if (end == s || *end != '\0' || fd < 3 || fd > 1048576 || fcntl ((int) fd, F_GETFD) < 0)
+    {
+      fprintf (stderr, "skiff-shim: _SKIFF_SYNC_FD=`%s` is not an open file descriptor above 2\n", s);
+      exit (2);
+    }
+  return (int) fd;
+}
+
 /* Fails: sends the error on the sync fd (or prints it) and exits 1. */
 static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
 {
@@ -151,7 +166,7 @@ main (int argc, char **argv)
   shim_error_t err = NULL;
   shim_container_t c;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
-  int sync_fd = env_fd ? atoi (env_fd) : 2;
+  int sync_fd = env_fd ? parse_fd (env_fd) : 2;
   cleanup_close int log_fd = -1;
   sigset_t old_mask;
   char pidbuf[32];
