@@ -339,6 +339,44 @@ def suite(rootless):
     ok(any("Read-only file system" in o for o in out), "%s: ro bind mount is read-only" % tag, out)
 
 
+def robustness(rootless):
+    tag = "rootless" if rootless else "root"
+    # the "daemon" (a process holding the sync pipe) is SIGKILLed while the container runs
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sh", "-c", "sleep 0.5; echo survived; exit 7"]
+    b = make_bundle(spec)
+    exit_file = os.path.join(b, "exit.json")
+    daemon = subprocess.Popen(["python3", "-c", """
+import os, subprocess, sys, time
+r, w = os.pipe()
+subprocess.Popen(sys.argv[1:] + ["--exit-file", sys.argv[0] if False else os.environ["EXIT"], "--log-file",
+                 os.environ["LOG"]], env=dict(os.environ, _SKIFF_SYNC_FD=str(w)), pass_fds=(w,))
+os.close(w)
+print(os.read(r, 4096).decode(), flush=True)
+time.sleep(60)
+"""] + user_cmd(rootless, [SHIM, "run", "--bundle", b, "--id", "dk"]),
+        env=dict(os.environ, EXIT=exit_file, LOG=os.path.join(b, "log")), stdout=subprocess.PIPE)
+    first = daemon.stdout.readline().decode()
+    daemon.kill()
+    daemon.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(exit_file):
+        time.sleep(0.02)
+    ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+    ok('"pid"' in first and ex and ex["exitCode"] == 7 and "survived" in open(os.path.join(b, "log")).read(),
+       "%s: the container and its shim survive the daemon being SIGKILLed" % tag, (first, ex))
+
+    # ten containers at once
+    import concurrent.futures
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/probe", "report", "1", "exit", "5"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda _: run_shim(spec, rootless), range(10)))
+    good = [r for r in results if r[1] and r[1]["exitCode"] == 5 and probe_values(r[2]).get("hostname") == "skiff-probe"]
+    ok(len(good) == 10, "%s: ten concurrent containers all start, report and exit" % tag,
+       [r[0] for r in results if r not in good])
+
+
 def exec_tests(rootless):
     """`skiff-shim exec`: a new process in the namespaces of a running container."""
     tag = "rootless" if rootless else "root"
@@ -592,6 +630,7 @@ def main():
     build_rootfs()
     suite(False)
     exec_tests(False)
+    robustness(False)
     security_extras(False)
     differential(False)
     try:
@@ -602,10 +641,21 @@ def main():
     if have_user:
         suite(True)
         exec_tests(True)
+        robustness(True)
         security_extras(True)
         differential(True)
     else:
         skip("rootless suite", "no user %s" % USER)
+    time.sleep(0.5)
+    leftovers = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and WORK in open("/proc/%s/cmdline" % pid).read().replace("\0", " "):
+                leftovers.append(pid)
+        except OSError:
+            pass
+    ok(not leftovers and WORK not in open("/proc/self/mountinfo").read(),
+       "no shim or container process and no mount left from any test bundle", leftovers)
     print("1..%d" % n_test)
     subprocess.run(["rm", "-rf", "--one-file-system", WORK])
     return 1 if failed else 0
