@@ -44,4 +44,8 @@ void shim_json_escape (const char *s, char *out, size_t out_size);
 /* Writes data to path atomically (temp file in the same directory, fsync, rename). */
 int shim_write_file_atomic (const char *path, const char *data, size_t len, shim_error_t *err);
 
+/* Checks that the directory that will hold path exists and is writable (e.g. the exit file's,
+   checked before the container starts rather than discovered when it exits). */
+int shim_check_parent_writable (const char *path, shim_error_t *err);
+
 #endif

@@ -1,0 +1,19 @@
+/* cgroup.h -- placing the container in a cgroup the daemon is allowed to use.
+ *
+ * Contract: only when the bundle's annotation `dev.skiff.cgroup.path` names a directory whose
+ * cgroup.procs the shim can write (v2 delegation or a delegated v1 subtree).  Limits from
+ * linux.resources (memory.limit, cpu.quota/period, pids.limit) are written first to the files the
+ * directory has (v2 memory.max / cpu.max / pids.max, or the v1 names), then the pid to
+ * cgroup.procs.  Without the annotation: nothing, and if resources were requested a warning line
+ * ("resource limits ignored: no writable cgroup") on warn_fd, as rootless Podman warns.
+ */
+#ifndef SHIM_CGROUP_H
+#define SHIM_CGROUP_H
+
+#include <sys/types.h>
+#include <json-c/json.h>
+#include "error.h"
+
+int shim_set_cgroup (pid_t pid, json_object *spec, int warn_fd, shim_error_t *err);
+
+#endif

@@ -1,0 +1,38 @@
+/* mounts.h -- the container's filesystem view: rootfs, /proc /dev /sys, spec mounts, pivot_root,
+ * masked and read-only paths.  All run in the init, inside its user + mount namespaces.
+ *
+ * Contract:
+ *   - Every mount target is resolved inside the rootfs with openat2(RESOLVE_IN_ROOT) and mounted
+ *     onto /proc/self/fd/N, so a symlink in the image can never redirect a mount to the host
+ *     (CVE-2021-30465).  Missing directories/files are created component by component with
+ *     mkdirat/openat on an already resolved parent.  A symlink whose relative target climbs above
+ *     the rootfs is refused with EXDEV ("... escapes the rootfs ...") rather than clamped.
+ *   - Read-only and nosuid/nodev/noexec on binds are applied with mount_setattr(2), which only
+ *     sets the requested attributes: flags the kernel locked in a user namespace are kept.
+ *   - Defaults when the spec lacks them: proc on /proc, tmpfs on /dev (+ null zero full random
+ *     urandom tty and the fd/stdin/stdout/stderr/ptmx symlinks), devpts on /dev/pts
+ *     (newinstance,ptmxmode=0666), tmpfs /dev/shm, mqueue /dev/mqueue, sysfs read-only on /sys.
+ *     Where the kernel refuses (user namespace): device nodes are bind mounts of the host's,
+ *     sysfs is a recursive read-only bind of the host /sys, mqueue a bind of the host's.
+ *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot).
+ *   - Masked paths: a file gets /dev/null bound over it, a directory a read-only empty tmpfs;
+ *     absent paths are skipped.  Read-only paths: recursive bind onto itself + read-only.
+ */
+#ifndef SHIM_MOUNTS_H
+#define SHIM_MOUNTS_H
+
+#include "container.h"
+#include "error.h"
+
+int shim_set_rootfs (shim_container_t *c, shim_error_t *err);
+int shim_set_mounts (shim_container_t *c, shim_error_t *err);
+int shim_set_pivot_root (const char *rootfs, shim_error_t *err);
+int shim_set_masked_paths (json_object *paths, shim_error_t *err);
+int shim_set_readonly_paths (json_object *paths, shim_error_t *err);
+int shim_set_rootfs_readonly (int readonly, shim_error_t *err);
+
+/* Opens path (absolute, container view) inside the directory rootfd with RESOLVE_IN_ROOT.
+   create: 0 none, 'd' missing directories, 'f' missing parents + an empty file.  O_PATH fd. */
+int shim_open_in_root (int rootfd, const char *path, int create, shim_error_t *err);
+
+#endif

@@ -1,0 +1,209 @@
+/* shim.c -- skiff-shim: main.  Parses argv/env and calls the steps in order; nothing else.
+ *
+ * Contract with the daemon (docs/shim-protocol.md):
+ *
+ *   skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH
+ *                  [--pid-file PATH] [--cache-dir DIR]
+ *   env _SKIFF_SYNC_FD=N   an inherited pipe/socket to the daemon
+ *
+ *   1. Re-exec from a sealed memfd copy (CVE-2019-5736), read and validate DIR/config.json.
+ *   2. Detach: the process the daemon started forks; the child calls setsid() and forks the
+ *      monitor, then exits; the started process waits for it and exits (0, or 1 when the bundle
+ *      was rejected before detaching).  The monitor survives the daemon; its stdio is /dev/null.
+ *   3. The monitor clones the container init, and on the sync fd sends {"warning":"..."} lines,
+ *      then exactly one of {"pid":N} (container process exec'd; N in the shim's pid namespace)
+ *      or {"errno":E,"message":"<step>: <detail>"}; then closes it.  The pid file, if asked,
+ *      gets N (written atomically) before {"pid":N} is sent.
+ *   4. It supervises: output to the log file (k8s-file), signal forwarding, reaping; then writes
+ *      the exit file atomically: {"exitCode":N,"signal":S,"oom":false,"finishedAt":"..."}.
+ *   Without _SKIFF_SYNC_FD the lines go to stdout (for manual use).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cloned_binary.h"
+#include "container.h"
+#include "exec.h"
+#include "supervise.h"
+#include "sync.h"
+#include "utils.h"
+
+struct shim_options_s
+{
+  int exec; /* 0: run, 1: exec */
+  const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir, *process;
+  pid_t target;
+};
+
+static void
+usage_and_exit (void)
+{
+  fprintf (stderr, "usage: skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH "
+                   "[--pid-file PATH] [--cache-dir DIR]\n"
+                   "       skiff-shim exec --bundle DIR --id ID --pid PID --process FILE --exit-file PATH "
+                   "--log-file PATH [--pid-file PATH] [--cache-dir DIR]\n(env _SKIFF_SYNC_FD=N)\n");
+  exit (2);
+}
+
+static void
+parse_options (int argc, char **argv, struct shim_options_s *o)
+{
+  static const struct option long_opts[] = { { "bundle", required_argument, 0, 'b' },
+                                             { "id", required_argument, 0, 'i' },
+                                             { "exit-file", required_argument, 0, 'e' },
+                                             { "log-file", required_argument, 0, 'l' },
+                                             { "pid-file", required_argument, 0, 'p' },
+                                             { "cache-dir", required_argument, 0, 'c' },
+                                             { "pid", required_argument, 0, 'P' },
+                                             { "process", required_argument, 0, 'x' },
+                                             { 0, 0, 0, 0 } };
+  int ch;
+
+  if (argc < 2 || (strcmp (argv[1], "run") != 0 && strcmp (argv[1], "exec") != 0))
+    usage_and_exit ();
+  o->exec = strcmp (argv[1], "exec") == 0;
+  optind = 2;
+  while ((ch = getopt_long (argc, argv, "", long_opts, NULL)) != -1)
+    switch (ch)
+      {
+      case 'b':
+        o->bundle = optarg;
+        break;
+      case 'i':
+        o->id = optarg;
+        break;
+      case 'e':
+        o->exit_file = optarg;
+        break;
+      case 'l':
+        o->log_file = optarg;
+        break;
+      case 'p':
+        o->pid_file = optarg;
+        break;
+      case 'c':
+        o->cache_dir = optarg;
+        break;
+      case 'P':
+        o->target = (pid_t)atoi (optarg);
+        break;
+      case 'x':
+        o->process = optarg;
+        break;
+      default:
+        usage_and_exit ();
+      }
+  if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc
+      || (o->exec && (o->target <= 0 || !o->process)) || (!o->exec && (o->target || o->process)))
+    usage_and_exit ();
+}
+
+/* _SKIFF_SYNC_FD must be a number naming an open fd above 2; otherwise it is a usage error. */
+static int
+parse_fd (const char *s)
+{
+  char *end = NULL;
+  long fd = strtol (s, &end, 10);
+
+  if (end == s || *end != '\0' || fd < 3 || fd > 1048576 || fcntl ((int) fd, F_GETFD) < 0)
+    {
+      fprintf (stderr, "skiff-shim: _SKIFF_SYNC_FD=`%s` is not an open file descriptor above 2\n", s);
+      exit (2);
+    }
+  return (int) fd;
+}
+
+/* Fails: sends the error on the sync fd (or prints it) and exits 1. */
+static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
+{
+  if (sync_fd >= 0)
+    shim_error_send (sync_fd, *err);
+  else
+    fprintf (stderr, "skiff-shim: %s\n", (*err)->msg);
+  exit (1);
+}
+
+/* Double fork + setsid; returns in the monitor only. */
+static int
+detach (shim_error_t *err)
+{
+  int devnull, status;
+  pid_t pid = fork ();
+
+  if (pid < 0)
+    return shim_make_error (err, errno, "fork");
+  if (pid > 0)
+    {
+      while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+        ;
+      _exit (WIFEXITED (status) ? WEXITSTATUS (status) : 1);
+    }
+  if (setsid () < 0)
+    return shim_make_error (err, errno, "setsid");
+  pid = fork ();
+  if (pid < 0)
+    return shim_make_error (err, errno, "fork");
+  if (pid > 0)
+    _exit (0);
+  devnull = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull < 0 || dup2 (devnull, 0) < 0 || dup2 (devnull, 1) < 0 || dup2 (devnull, 2) < 0)
+    return shim_make_error (err, errno, "redirecting stdio to /dev/null");
+  close (devnull);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct shim_options_s o = { 0 };
+  shim_error_t err = NULL;
+  shim_container_t c;
+  const char *env_fd = getenv ("_SKIFF_SYNC_FD");
+  int sync_fd = env_fd ? parse_fd (env_fd) : 2;
+  cleanup_close int log_fd = -1;
+  sigset_t old_mask;
+  char pidbuf[32];
+
+  parse_options (argc, argv, &o);
+  if (shim_ensure_cloned_binary (argv, &err) < 0) /* keeps the sync fd: not CLOEXEC yet */
+    fail (sync_fd, &err);
+  sync_fd = env_fd ? sync_fd : fcntl (1, F_DUPFD_CLOEXEC, 3);
+  if (sync_fd < 0 || fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
+    sync_fd = -1;
+  signal (SIGPIPE, SIG_IGN);
+  if (shim_check_parent_writable (o.exit_file, &err) < 0
+      || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0)
+    fail (sync_fd, &err);
+  log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (log_fd < 0)
+    {
+      shim_make_error (&err, errno, "open log file `%s`", o.log_file);
+      fail (sync_fd, &err);
+    }
+  if (detach (&err) < 0 || shim_block_signals (&old_mask, &err) < 0)
+    fail (sync_fd, &err);
+  if ((o.exec ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
+              : shim_container_start (&c, &old_mask, sync_fd, &err))
+      < 0)
+    fail (sync_fd, &err);
+  snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
+  if (o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
+    {
+      kill (c.pid, SIGKILL);
+      fail (sync_fd, &err);
+    }
+  shim_sync_send_pid (sync_fd, c.pid, &err);
+  shim_error_release (&err);
+  close (sync_fd);
+  shim_container_free (&c);
+  if (shim_supervise (&c, log_fd, o.exit_file, &err) < 0)
+    return 1;
+  return 0;
+}

@@ -1,0 +1,665 @@
+#!/usr/bin/python3
+"""bundle_tests.py -- end-to-end TAP tests of `skiff-shim run` on real bundles.
+
+Builds a busybox-static rootfs plus the static probe (probe.c), writes config.json bundles and
+runs them the way the daemon does (an inherited sync pipe in _SKIFF_SYNC_FD, then waiting for the
+exit file).  As root and rootless (user `skifftest` via runuser, 65536-ID map through
+newuidmap/newgidmap).  Differential: the same bundle under runc and crun must report the same
+probe lines for capabilities, no_new_privs, ID maps, hostname and rlimits.
+Env: SHIM=path of skiff-shim, PROBE=path of the static probe.  Needs root.
+"""
+import copy, json, os, shutil, subprocess, sys, tempfile, time
+
+SHIM = os.environ["SHIM"]
+PROBE = os.environ["PROBE"]
+USER, UID = "skifftest", 1001
+n_test = 0
+failed = 0
+
+
+def ok(cond, name, diag=None):
+    global n_test, failed
+    n_test += 1
+    print(("ok" if cond else "not ok") + " %d - %s" % (n_test, name))
+    if not cond:
+        failed += 1
+        if diag is not None:
+            for line in str(diag).splitlines()[:30]:
+                print("#   " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def skip(name, why):
+    global n_test
+    n_test += 1
+    print("ok %d - %s # SKIP %s" % (n_test, name, why))
+
+
+WORK = tempfile.mkdtemp(prefix="skiff-bundles-", dir="/tmp")
+os.chmod(WORK, 0o755)
+ROOTFS = os.path.join(WORK, "rootfs")
+
+
+def build_rootfs():
+    for d in ["bin", "sbin", "usr/bin", "usr/sbin", "proc", "dev", "sys", "tmp", "etc", "root", "data"]:
+        os.makedirs(os.path.join(ROOTFS, d), exist_ok=True)
+    os.chmod(os.path.join(ROOTFS, "tmp"), 0o1777)
+    shutil.copy("/bin/busybox", os.path.join(ROOTFS, "bin/busybox"))
+    subprocess.run(["chroot", ROOTFS, "/bin/busybox", "--install", "-s"], check=True)
+    shutil.copy(PROBE, os.path.join(ROOTFS, "probe"))
+    os.chmod(os.path.join(ROOTFS, "probe"), 0o755)
+    with open(os.path.join(ROOTFS, "notexec"), "w") as f:
+        f.write("#!/bin/sh\n")
+    os.chmod(os.path.join(ROOTFS, "notexec"), 0o644)
+    # a symlink that climbs out of the rootfs (CVE-2021-30465 style target)
+    os.symlink("../../../../../../tmp", os.path.join(ROOTFS, "escape"))
+
+
+CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+        "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT"]
+
+
+def base_spec(rootless, userns=True):
+    ns = [{"type": t} for t in ["pid", "network", "ipc", "uts", "mount", "cgroup"]]
+    spec = {
+        "ociVersion": "1.0.2",
+        "process": {
+            "terminal": False,
+            "user": {"uid": 0, "gid": 0},
+            "args": ["/probe", "report", "1"],
+            "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
+            "cwd": "/",
+            "capabilities": {k: list(CAPS) for k in ["bounding", "effective", "permitted"]},
+            "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 512}],
+            "noNewPrivileges": True,
+        },
+        "root": {"path": ROOTFS, "readonly": True},
+        "hostname": "skiff-probe",
+        "mounts": [
+            {"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+             "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+            {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+             "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]},
+            {"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
+             "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+            {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue",
+             "options": ["nosuid", "noexec", "nodev"]},
+            {"destination": "/sys", "type": "sysfs", "source": "sysfs",
+             "options": ["nosuid", "noexec", "nodev", "ro"]},
+            {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777"]},
+        ],
+        "linux": {
+            "namespaces": ns,
+            "maskedPaths": ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+                            "/proc/scsi", "/sys/firmware"],
+            "readonlyPaths": ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                              "/proc/sysrq-trigger"],
+        },
+    }
+    if userns:
+        ns.insert(0, {"type": "user"})
+        if rootless:
+            maps = [{"containerID": 0, "hostID": UID, "size": 1},
+                    {"containerID": 1, "hostID": 100000, "size": 65535}]
+        else:
+            maps = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+        spec["linux"]["uidMappings"] = maps
+        spec["linux"]["gidMappings"] = copy.deepcopy(maps)
+    return spec
+
+
+counter = [0]
+
+
+def make_bundle(spec):
+    counter[0] += 1
+    b = os.path.join(WORK, "b%d" % counter[0])
+    os.makedirs(b)
+    os.chmod(b, 0o777)  # run/exit/log files of the rootless shim live here too
+    with open(os.path.join(b, "config.json"), "w") as f:
+        json.dump(spec, f)
+    return b
+
+
+def user_cmd(rootless, cmd):
+    return ["runuser", "-u", USER, "--"] + cmd if rootless else cmd
+
+
+def run_shim(spec, rootless=False, extra_args=(), timeout=20):
+    """Runs a bundle like the daemon; returns (sync lines, exit dict or None, log text, bundle)."""
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    exit_file = os.path.join(b, "exit.json")
+    log_file = os.path.join(b, "ctr.log")
+    cmd = user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id",
+                              "t%d" % counter[0], "--exit-file", exit_file, "--log-file", log_file,
+                              "--pid-file", os.path.join(b, "pid")] + list(extra_args))
+    p = subprocess.Popen(cmd, pass_fds=(w,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    os.close(w)
+    data = b""
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    p.wait()
+    lines = [json.loads(l) for l in data.decode().splitlines() if l.strip()]
+    ex = None
+    if any("pid" in l for l in lines):
+        deadline = time.time() + timeout
+        while time.time() < deadline and not os.path.exists(exit_file):
+            time.sleep(0.01)
+        if os.path.exists(exit_file):
+            with open(exit_file) as f:
+                ex = json.load(f)
+    log = open(log_file).read() if os.path.exists(log_file) else ""
+    return lines, ex, log, b
+
+
+def probe_values(log):
+    """key=value lines of the probe from a k8s-file log (F lines of stdout)."""
+    vals = {}
+    for line in log.splitlines():
+        parts = line.split(" ", 3)
+        if len(parts) == 4 and parts[1] == "stdout" and "=" in parts[3]:
+            k, v = parts[3].split("=", 1)
+            vals[k] = v
+    return vals
+
+
+def error_of(lines):
+    for l in lines:
+        if "errno" in l:
+            return l
+    return None
+
+
+def no_leftovers(bundle):
+    """No process still runs from the bundle's rootfs and no mount of it is left in the host."""
+    mounts = open("/proc/self/mountinfo").read()
+    return ROOTFS not in mounts and bundle not in mounts
+
+
+def suite(rootless):
+    tag = "rootless" if rootless else "root"
+
+    # 1. exit code passes through, logs in k8s-file format
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/probe", "print", "hello\n", "stderr", "oops\n", "exit", "3"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    ok(any("pid" in l for l in lines), "%s: sync fd reports the pid" % tag, lines)
+    ok(ex is not None and ex["exitCode"] == 3 and ex["signal"] == 0 and ex["oom"] is False
+       and ex["finishedAt"].endswith("Z"), "%s: exit code 3 passes through to the exit file" % tag, ex)
+    recs = [l.split(" ", 3) for l in log.splitlines()]
+    ok(len(recs) == 2 and all(len(r) == 4 and r[2] == "F" and r[0][19] == "." and len(r[0]) == 30
+                              for r in recs)
+       and {(r[1], r[3]) for r in recs} == {("stdout", "hello"), ("stderr", "oops")},
+       "%s: log is k8s-file (<RFC3339Nano> stream F line)" % tag, log)
+    pidf = open(os.path.join(b, "pid")).read().strip() if os.path.exists(os.path.join(b, "pid")) else ""
+    ok(pidf and any(l.get("pid") == int(pidf) for l in lines), "%s: pid file matches {\"pid\":N}" % tag, pidf)
+
+    # 2. the probe report
+    lines, ex, log, b = run_shim(base_spec(rootless), rootless)
+    v = probe_values(log)
+    ok(ex is not None and ex["exitCode"] == 0, "%s: probe report ran" % tag, (lines, ex, log))
+    ok(v.get("hostname") == "skiff-probe", "%s: hostname set" % tag, v.get("hostname"))
+    ok(v.get("rlimit.nofile") == "512 1024", "%s: RLIMIT_NOFILE applied" % tag, v.get("rlimit.nofile"))
+    ok(v.get("fds_above_2") == "0", "%s: no fd above 2 at exec" % tag,
+       {k: x for k, x in v.items() if k.startswith("fd")})
+    # this kernel has no /proc/kcore: absent, or masked by /dev/null (reads nothing)
+    ok(v.get("kcore") in ("read:0", "open:No such file or directory"),
+       "%s: masked /proc/kcore unreadable" % tag, v.get("kcore"))
+    ok(v.get("keys") == "read:0" and v.get("mnt./proc/keys", "").endswith(("devtmpfs", "tmpfs")),
+       "%s: masked /proc/keys reads as /dev/null" % tag, (v.get("keys"), v.get("mnt./proc/keys")))
+    ok(v.get("mnt./proc/acpi", "").startswith("ro,") or v.get("mnt./proc/acpi") is None,
+       "%s: masked directory /proc/acpi is a read-only tmpfs (when present)" % tag, v.get("mnt./proc/acpi"))
+    ok(v.get("mnt./proc/sys", "").startswith("ro,") and v.get("proc_sys_write") in
+       ("Read-only file system", "Permission denied"),
+       "%s: /proc/sys read-only" % tag, (v.get("mnt./proc/sys"), v.get("proc_sys_write")))
+    ok(v.get("mnt./", "").startswith("ro,"), "%s: root.readonly" % tag, v.get("mnt./"))
+    ok(v.get("mnt./sys", "").startswith("ro,"), "%s: /sys read-only" % tag, v.get("mnt./sys"))
+    ok(v.get("self_exe_write") in ("Text file busy", "Permission denied", "Operation not permitted"),
+       "%s: writing /proc/self/exe fails" % tag, v.get("self_exe_write"))
+    want = ["0 %d 1" % UID, "1 100000 65535"] if rootless else ["0 200000 65536"]
+    got = [v.get("uid_map.%d" % i) for i in range(len(want))]
+    ok(got == want, "%s: uid_map as configured" % tag, got)
+    ok(v.get("status.NoNewPrivs") == "1", "%s: no_new_privs" % tag, v.get("status.NoNewPrivs"))
+    ok(v.get("status.CapEff") == "00000000800405fb", "%s: effective caps = the default set" % tag,
+       v.get("status.CapEff"))
+
+    # 3. missing binary -> errno 2; non-executable -> errno 13
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["nosuchbinary"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    e = error_of(lines)
+    ok(e and e["errno"] == 2 and "executable file not found" in e["message"],
+       "%s: missing binary gives errno 2" % tag, lines)
+    ok(not any("pid" in l for l in lines) and no_leftovers(b), "%s: ... and no pid, no leftover mount" % tag)
+    spec["process"]["args"] = ["/notexec"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    e = error_of(lines)
+    ok(e and e["errno"] == 13, "%s: non-executable file gives errno 13" % tag, lines)
+
+    # 4. bad bundles
+    for name, mutate, want_errno, want_text in [
+        ("missing rootfs", lambda s: s["root"].__setitem__("path", "/nonexistent-rootfs"), 2, "rootfs"),
+        ("unknown namespace type", lambda s: s["linux"]["namespaces"].append({"type": "bogus"}), 22,
+         "unknown namespace type `bogus`"),
+        ("invalid mapping", lambda s: s["linux"]["uidMappings"][0].__setitem__("size", 0), 22,
+         "invalid mapping"),
+        ("mount target escaping via symlink",
+         lambda s: s["mounts"].append({"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"}), 18,
+         "escapes the rootfs"),
+        ("terminal requested", lambda s: s["process"].__setitem__("terminal", True), 95, "process.terminal"),
+        ("time namespace", lambda s: s["linux"]["namespaces"].append({"type": "time"}), 95, "`time` is not supported"),
+        ("hostname without a UTS namespace",
+         lambda s: s["linux"].__setitem__("namespaces", [n for n in s["linux"]["namespaces"] if n["type"] != "uts"]),
+         22, "needs a UTS namespace"),
+        ("unknown rlimit", lambda s: s["process"]["rlimits"].append({"type": "RLIMIT_BOGUS", "hard": 1, "soft": 1}),
+         22, "RLIMIT_BOGUS"),
+        ("rlimit above the shim's hard limit",
+         lambda s: s["process"]["rlimits"].__setitem__(0, {"type": "RLIMIT_NOFILE", "hard": 1 << 40, "soft": 1}),
+         1, "RLIMIT_NOFILE"),
+    ]:
+        spec = base_spec(rootless)
+        mutate(spec)
+        lines, ex, log, b = run_shim(spec, rootless)
+        e = error_of(lines)
+        ok(e is not None and e["errno"] == want_errno and want_text in e["message"]
+           and not any("pid" in l for l in lines) and no_leftovers(b),
+           "%s: bad bundle (%s) -> errno %d, clear message" % (tag, name, want_errno), lines)
+    ok(not os.path.exists("/tmp/x"), "%s: nothing was mounted/created through the escaping symlink" % tag)
+
+    # 5. signal forwarding: SIGTERM to the shim reaches the container (exitCode 128+15)
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sh", "-c", "trap 'exit 42' TERM; while :; do sleep 0.05; done"]
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    exit_file = os.path.join(b, "exit.json")
+    subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "sig",
+                                       "--exit-file", exit_file, "--log-file", os.path.join(b, "log"),
+                                       "--pid-file", os.path.join(b, "pid")]),
+                   pass_fds=(w,))
+    os.close(w)
+    line = json.loads(os.read(r, 4096).decode().splitlines()[0])
+    os.close(r)
+    time.sleep(0.3)  # let the shell install its trap
+    cpid = int(open(os.path.join(b, "pid")).read())
+    shim_pid = int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
+    if shim_pid:
+        os.kill(shim_pid, 15)
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(exit_file):
+        time.sleep(0.02)
+    ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+    ok("pid" in line and shim_pid and ex and ex["exitCode"] == 42,
+       "%s: SIGTERM to the shim is forwarded to the container" % tag, (line, shim_pid, ex))
+
+    # 6. long output: partial records
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/probe", "big", "200000"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    recs = [l.split(" ", 3) for l in log.splitlines()]
+    body = "".join(r[3] for r in recs if len(r) == 4)
+    ok(len(body) == 200000 and recs[-1][2] == "F" and all(r[2] == "P" for r in recs[:-1]) and len(recs) > 1,
+       "%s: a 200000-byte line is P records then one F, nothing lost" % tag, (len(body), len(recs)))
+
+    # 7. overlay rootfs from annotations
+    upper = os.path.join(WORK, "ov-%s" % tag)
+    for d in ["upper", "work", "merged"]:
+        os.makedirs(os.path.join(upper, d), exist_ok=True)
+        # owned by the container's root: the user (rootless) or the mapped 200000 (root)
+        os.chown(os.path.join(upper, d), *((UID, UID) if rootless else (200000, 200000)))
+    spec = base_spec(rootless)
+    spec["root"] = {"path": os.path.join(upper, "merged"), "readonly": False}
+    spec["annotations"] = {"dev.skiff.overlay.lower": ROOTFS,
+                           "dev.skiff.overlay.upper": os.path.join(upper, "upper"),
+                           "dev.skiff.overlay.work": os.path.join(upper, "work")}
+    spec["process"]["args"] = ["/bin/sh", "-c", "echo written > /newfile && cat /newfile"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    ok(ex and ex["exitCode"] == 0 and "written" in log and os.path.exists(os.path.join(upper, "upper/newfile"))
+       and not os.path.exists(os.path.join(ROOTFS, "newfile")),
+       "%s: overlay rootfs from annotations (writes land in upper)" % tag, (lines, ex, log))
+
+    # 8. user switch + bind mount read-only + masked dir
+    spec = base_spec(rootless)
+    hostdir = os.path.join(WORK, "hostdir-%s" % tag)
+    os.makedirs(hostdir, exist_ok=True)
+    spec["mounts"].append({"destination": "/data", "type": "bind", "source": hostdir, "options": ["rbind", "ro"]})
+    spec["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [1001]}
+    spec["process"]["args"] = ["/bin/sh", "-c", "id -u; id -g; id -G; touch /data/f 2>&1; ls /proc/acpi | wc -l"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    out = [l.split(" ", 3)[3] for l in log.splitlines() if len(l.split(" ", 3)) == 4]
+    ok(ex and out[:3] == ["1000", "1000", "1000 1001"], "%s: process.user uid/gid/additionalGids" % tag, out)
+    ok(any("Read-only file system" in o for o in out), "%s: ro bind mount is read-only" % tag, out)
+
+
+def robustness(rootless):
+    tag = "rootless" if rootless else "root"
+    # the "daemon" (a process holding the sync pipe) is SIGKILLed while the container runs
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sh", "-c", "sleep 0.5; echo survived; exit 7"]
+    b = make_bundle(spec)
+    exit_file = os.path.join(b, "exit.json")
+    daemon = subprocess.Popen(["python3", "-c", """
+import os, subprocess, sys, time
+r, w = os.pipe()
+subprocess.Popen(sys.argv[1:] + ["--exit-file", sys.argv[0] if False else os.environ["EXIT"], "--log-file",
+                 os.environ["LOG"]], env=dict(os.environ, _SKIFF_SYNC_FD=str(w)), pass_fds=(w,))
+os.close(w)
+print(os.read(r, 4096).decode(), flush=True)
+time.sleep(60)
+"""] + user_cmd(rootless, [SHIM, "run", "--bundle", b, "--id", "dk"]),
+        env=dict(os.environ, EXIT=exit_file, LOG=os.path.join(b, "log")), stdout=subprocess.PIPE)
+    first = daemon.stdout.readline().decode()
+    daemon.kill()
+    daemon.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(exit_file):
+        time.sleep(0.02)
+    ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+    ok('"pid"' in first and ex and ex["exitCode"] == 7 and "survived" in open(os.path.join(b, "log")).read(),
+       "%s: the container and its shim survive the daemon being SIGKILLed" % tag, (first, ex))
+
+    # ten containers at once
+    import concurrent.futures
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/probe", "report", "1", "exit", "5"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda _: run_shim(spec, rootless), range(10)))
+    good = [r for r in results if r[1] and r[1]["exitCode"] == 5 and probe_values(r[2]).get("hostname") == "skiff-probe"]
+    ok(len(good) == 10, "%s: ten concurrent containers all start, report and exit" % tag,
+       [r[0] for r in results if r not in good])
+
+
+def exec_tests(rootless):
+    """`skiff-shim exec`: a new process in the namespaces of a running container."""
+    tag = "rootless" if rootless else "root"
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sleep", "20"]
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "ex",
+                                       "--exit-file", b + "/exit", "--log-file", b + "/log", "--pid-file", b + "/pid"]),
+                   pass_fds=(w,))
+    os.close(w)
+    os.read(r, 4096)
+    os.close(r)
+    cpid = int(open(b + "/pid").read())
+
+    def shim_exec(args, target=cpid):
+        proc = copy.deepcopy(spec["process"])
+        proc["args"] = args
+        n = len(os.listdir(b))
+        pf = os.path.join(b, "proc%d.json" % n)
+        json.dump(proc, open(pf, "w"))
+        exit_file, log_file = os.path.join(b, "exit%d" % n), os.path.join(b, "log%d" % n)
+        r, w = os.pipe()
+        subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "exec", "--bundle", b, "--id", "ex",
+                                           "--pid", str(target), "--process", pf, "--exit-file", exit_file,
+                                           "--log-file", log_file]), pass_fds=(w,))
+        os.close(w)
+        data = b""
+        while True:
+            chunk = os.read(r, 4096)
+            if not chunk:
+                break
+            data += chunk
+        os.close(r)
+        lines = [json.loads(l) for l in data.decode().splitlines() if l.strip()]
+        ex = None
+        if any("pid" in l for l in lines):
+            deadline = time.time() + 10
+            while time.time() < deadline and not os.path.exists(exit_file):
+                time.sleep(0.01)
+            ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+        log = open(log_file).read() if os.path.exists(log_file) else ""
+        return lines, ex, log
+
+    lines, ex, log = shim_exec(["/probe", "report", "1", "exit", "4"])
+    v = probe_values(log)
+    want_map = "0 %d 1" % UID if rootless else "0 200000 65536"
+    ok(ex and ex["exitCode"] == 4 and v.get("hostname") == "skiff-probe" and v.get("uid_map.0") == want_map
+       and v.get("pid") not in (None, "1") and int(v.get("pid", "99999")) < 100 and v.get("fds_above_2") == "0"
+       and v.get("status.CapEff") == "00000000800405fb" and v.get("status.NoNewPrivs") == "1"
+       and v.get("mnt./", "").startswith("ro,"),
+       "%s: exec joins the running container (pid/uts/user/mount namespaces, caps, exit code 4)" % tag,
+       (lines, ex, {k: v.get(k) for k in ["hostname", "pid", "uid_map.0", "mnt./"]}))
+    lines, ex, log = shim_exec(["nosuchbinary"])
+    e = error_of(lines)
+    ok(e and e["errno"] == 2 and "executable file not found" in e["message"], "%s: exec of a missing binary: errno 2" % tag,
+       lines)
+    os.kill(cpid, 9)
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(b + "/exit"):
+        time.sleep(0.01)
+    lines, ex, log = shim_exec(["/probe"], target=cpid)
+    e = error_of(lines)
+    ok(e and e["errno"] == 2 and "container process" in e["message"], "%s: exec into a stopped container: clear error" % tag,
+       lines)
+
+
+def security_extras(rootless):
+    tag = "rootless" if rootless else "root"
+    profile = {"defaultAction": "SCMP_ACT_ALLOW",
+               "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+    for nnp in (True, False):
+        spec = base_spec(rootless)
+        spec["linux"]["seccomp"] = profile
+        spec["process"]["noNewPrivileges"] = nnp
+        spec["process"]["args"] = ["/bin/sh", "-c", "/probe report 1; mkdir /tmp/d 2>&1; echo rc=$?"]
+        cache = os.path.join(WORK, "cache-%s" % tag)
+        os.makedirs(cache, exist_ok=True)
+        os.chmod(cache, 0o777)
+        lines, ex, log, b = run_shim(spec, rootless, ["--cache-dir", cache])
+        v = probe_values(log)
+        ok(ex is not None and v.get("status.Seccomp") == "2" and "Operation not permitted" in log
+           and v.get("rc") == "1" and v.get("status.NoNewPrivs") == ("1" if nnp else "0")
+           and v.get("status.CapEff") == "00000000800405fb",
+           "%s: seccomp filter enforced with no_new_privs %s (loaded %s the capability drop)"
+           % (tag, "on" if nnp else "off", "after" if nnp else "before"), (lines, log))
+
+    # a non-root user gets no effective capabilities (caps.h) and the uid switch keeps maps
+    spec = base_spec(rootless)
+    spec["process"]["user"] = {"uid": 1000, "gid": 1000}
+    spec["process"]["capabilities"]["effective"] = []
+    spec["process"]["capabilities"]["permitted"] = []
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(v.get("status.CapEff") == "0000000000000000" and v.get("status.Uid") == "1000 1000 1000 1000",
+       "%s: uid 1000 with no effective capabilities" % tag, v)
+
+    # no network namespace: sysfs cannot be mounted in a user namespace -> the host's, read-only
+    spec = base_spec(rootless)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "network"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(ex is not None and v.get("mnt./sys", "").startswith("ro,"),
+       "%s: /sys read-only without a network namespace (sysfs or host bind)" % tag, (lines, v.get("mnt./sys")))
+
+    # sysctl in the container's network namespace, umask, env, cwd
+    spec = base_spec(rootless)
+    spec["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}
+    spec["domainname"] = "skiff.example"
+    spec["process"]["oomScoreAdj"] = 500
+    spec["process"]["user"]["umask"] = 0o077
+    spec["process"]["cwd"] = "/tmp"
+    spec["process"]["env"].append("SKIFF_X=42")
+    spec["process"]["args"] = ["/bin/sh", "-c",
+                               "echo fwd=$(cat /proc/sys/net/ipv4/ip_forward); echo umask=$(umask); "
+                               "echo pwd=$(pwd); echo x=$SKIFF_X; echo oom=$(cat /proc/self/oom_score_adj); "
+                               "echo dn=$(cat /proc/sys/kernel/domainname)"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(v.get("fwd") == "1" and v.get("umask") == "0077" and v.get("pwd") == "/tmp" and v.get("x") == "42"
+       and v.get("oom") == "500" and v.get("dn") == "skiff.example",
+       "%s: linux.sysctl, umask, cwd, env, oomScoreAdj and domainname applied" % tag, (lines, v))
+
+    # warnings before the pid: resource limits without a writable cgroup
+    spec = base_spec(rootless)
+    spec["linux"]["resources"] = {"memory": {"limit": 100000000}}
+    lines, ex, log, b = run_shim(spec, rootless)
+    ok(len(lines) == 2 and "resource limits ignored" in lines[0].get("warning", "") and "pid" in lines[1],
+       "%s: {\"warning\"} line before {\"pid\"} (limits without a writable cgroup)" % tag, lines)
+
+    # MAC requested on a host without the LSM: a clear error, never a silent skip
+    spec = base_spec(rootless)
+    spec["process"]["apparmorProfile"] = "skiff-default"
+    lines, ex, log, b = run_shim(spec, rootless)
+    e = error_of(lines)
+    ok(e and "AppArmor is not enabled on this host" in e["message"] and not any("pid" in l for l in lines),
+       "%s: apparmorProfile without AppArmor is an error" % tag, lines)
+
+    # the shim is detached: own session, not a child of whoever started it
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sleep", "5"]
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    exit_file = os.path.join(b, "exit.json")
+    starter = subprocess.Popen(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b,
+                                                   "--id", "detach", "--exit-file", exit_file, "--log-file",
+                                                   os.path.join(b, "log"), "--pid-file", os.path.join(b, "pid")]),
+                               pass_fds=(w,))
+    os.close(w)
+    os.read(r, 4096)
+    os.close(r)
+    starter.wait()
+    cpid = int(open(os.path.join(b, "pid")).read())
+    stat = open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()
+    shim_pid = int(stat[1])
+    sstat = open("/proc/%d/stat" % shim_pid).read().rsplit(")", 1)[1].split()
+    ok(int(sstat[3]) != os.getsid(0) and int(sstat[1]) != starter.pid and int(sstat[1]) != os.getpid()
+       and os.path.exists("/proc/%d" % shim_pid) and starter.returncode == 0,
+       "%s: the shim runs detached (own session, re-parented; the started process exited 0)" % tag, sstat[:4])
+    os.kill(cpid, 9)
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(exit_file):
+        time.sleep(0.02)
+    ex = json.load(open(exit_file)) if os.path.exists(exit_file) else None
+    ok(ex and ex["exitCode"] == 137 and ex["signal"] == 9, "%s: SIGKILLed container -> exitCode 137, signal 9" % tag, ex)
+
+    if rootless:
+        # a map of exactly the user's own id is written without newuidmap (setgroups deny)
+        spec = base_spec(rootless)
+        one = [{"containerID": 0, "hostID": UID, "size": 1}]
+        spec["linux"]["uidMappings"] = one
+        spec["linux"]["gidMappings"] = copy.deepcopy(one)
+        saved = os.environ["PATH"]
+        lines, ex, log, b = run_shim(spec, rootless)
+        v = probe_values(log)
+        ok(v.get("uid_map.0") == "0 %d 1" % UID and v.get("gid_map.0") == "0 %d 1" % UID and "uid_map.1" not in v,
+           "rootless: single own-id map written directly", (lines, v.get("uid_map.0")))
+        return
+    # no pid namespace (so no user namespace either: proc needs its pid namespace): the probe sees
+    # the shim as its parent; its /proc/PID/exe is the sealed memfd copy.  With CAP_SYS_PTRACE:
+    # without it ptrace access checks already hide the shim's exe from the container.
+    spec = base_spec(rootless, userns=False)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "pid"]
+    spec["process"]["capabilities"] = {k: CAPS + ["CAP_SYS_PTRACE"] for k in ["bounding", "effective", "permitted"]}
+    lines, ex, log, b = run_shim(spec, rootless)
+    v = probe_values(log)
+    ok(v.get("parent_exe", "").startswith("/memfd:skiff-shim")
+       and v.get("parent_exe_write") in ("Text file busy", "Operation not permitted", "Permission denied"),
+       "root: the shim seen from the container is a sealed memfd, not writable (CVE-2019-5736)",
+       (v.get("parent_exe"), v.get("parent_exe_write")))
+
+    # joining an existing UTS namespace by path
+    holder = subprocess.Popen(["unshare", "--uts", "sh", "-c", "hostname joined-uts; exec sleep 30"])
+    time.sleep(0.3)
+    spec = base_spec(rootless, userns=False)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "uts"]
+    spec["linux"]["namespaces"].append({"type": "uts", "path": "/proc/%d/ns/uts" % holder.pid})
+    del spec["hostname"]
+    lines, ex, log, b = run_shim(spec, rootless)
+    holder.kill()
+    holder.wait()
+    v = probe_values(log)
+    ok(v.get("hostname") == "joined-uts", "root: joins a UTS namespace by path (setns)", (lines, v.get("hostname")))
+    ok(v.get("status.CapEff") == "00000000800405fb" and v.get("uid_map.0") == "0 0 4294967295",
+       "root: without a user namespace: real root with the default capabilities", v)
+
+
+def differential(rootless):
+    tag = "rootless" if rootless else "root"
+    spec = base_spec(rootless)
+    lines, ex, log, b = run_shim(spec, rootless)
+    mine = probe_values(log)
+    keys = ["hostname", "status.CapInh", "status.CapPrm", "status.CapEff", "status.CapBnd", "status.CapAmb",
+            "status.NoNewPrivs", "uid_map.0", "uid_map.1", "gid_map.0", "gid_map.1", "rlimit.nofile",
+            "fds_above_2"]
+    for rt in ["runc", "crun"]:
+        rb = make_bundle(spec)
+        state = os.path.join(rb, "state")
+        os.makedirs(state)
+        os.chmod(state, 0o777)
+        cmd = [rt, "--root", state]
+        if rt == "crun":
+            cmd.append("--cgroup-manager=disabled")
+        cmd += ["run", "--bundle", rb, "diff-%s-%d" % (rt, counter[0])]
+        env = dict(os.environ)
+        if rootless:
+            env["XDG_RUNTIME_DIR"] = state
+        cmd = user_cmd(rootless, cmd)
+        if rt == "crun":
+            # crun refuses hybrid cgroups (even with --cgroup-manager=disabled): hide the v2
+            # hierarchy from it in a private mount namespace so it sees plain v1
+            cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                   'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"', "sh"] + cmd
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+        theirs = {}
+        for line in p.stdout.splitlines():
+            if "=" in line:
+                k, v = line.split("=", 1)
+                theirs[k] = v
+        if p.returncode != 0 or not theirs:
+            ok(False, "%s: differential vs %s (%s did not run the bundle)" % (tag, rt, rt), p.stderr)
+            continue
+        diff = {k: (mine.get(k), theirs.get(k)) for k in keys if mine.get(k) != theirs.get(k)}
+        ok(not diff, "%s: differential vs %s: caps/NoNewPrivs/maps/hostname/rlimits/fds identical" % (tag, rt), diff)
+
+
+def main():
+    if os.geteuid() != 0:
+        print("1..0 # SKIP bundle tests need root")
+        return 0
+    build_rootfs()
+    suite(False)
+    exec_tests(False)
+    robustness(False)
+    security_extras(False)
+    differential(False)
+    try:
+        subprocess.run(["id", USER], check=True, capture_output=True)
+        have_user = True
+    except subprocess.CalledProcessError:
+        have_user = False
+    if have_user:
+        suite(True)
+        exec_tests(True)
+        robustness(True)
+        security_extras(True)
+        differential(True)
+    else:
+        skip("rootless suite", "no user %s" % USER)
+    time.sleep(0.5)
+    leftovers = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and WORK in open("/proc/%s/cmdline" % pid).read().replace("\0", " "):
+                leftovers.append(pid)
+        except OSError:
+            pass
+    ok(not leftovers and WORK not in open("/proc/self/mountinfo").read(),
+       "no shim or container process and no mount left from any test bundle", leftovers)
+    print("1..%d" % n_test)
+    subprocess.run(["rm", "-rf", "--one-file-system", WORK])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
