@@ -62,11 +62,28 @@ public final class ContainerDirs {
     return runroot.resolve("seccomp-cache");
   }
 
-  /** Creates the directories a start needs (idempotent). */
-  public void prepare(String id) {
+  /**
+   * Creates the directories a start needs (idempotent). The container's own directories belong to
+   * the host uid/gid of its root user ({@code owner}, null = the daemon's user), so its init can
+   * mount the overlay from inside its user namespace; their parents are search-only (0711) for
+   * others then, never listable.
+   */
+  public void prepare(String id, long[] owner) {
     try {
       for (Path p : new Path[] {upper(id), work(id), rootfs(id), exits(), seccompCache()}) {
         Files.createDirectories(p);
+      }
+      if (owner != null) {
+        for (Path p : new Path[] {root, root.resolve("containers"), runroot, runroot.resolve("containers"),
+            root.resolve("storage"), root.resolve("storage").resolve("layers")}) {
+          if (Files.isDirectory(p)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+          }
+        }
+        for (Path p : new Path[] {persistent(id), upper(id), work(id), bundle(id), rootfs(id)}) {
+          Files.setAttribute(p, "unix:uid", (int) owner[0], LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(p, "unix:gid", (int) owner[1], LinkOption.NOFOLLOW_LINKS);
+        }
       }
     } catch (IOException e) {
       throw new StoreException("cannot create directories of container " + id + ": " + e.getMessage(), e);

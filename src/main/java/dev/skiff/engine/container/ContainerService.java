@@ -178,7 +178,7 @@ public class ContainerService {
   }
 
   private void startLocked(ContainerRecord c) {
-    dirs.prepare(c.id());
+    dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
     dirs.clearExit(c.id());
     OciSpec oci = resolver.forStart(c, dirs);
     BundleWriter.write(dirs.bundle(c.id()), oci);
@@ -195,6 +195,21 @@ public class ContainerService {
     save(running);
     waiters.stateChanged(c.id(), ContainerState.RUNNING, false, 0);
     events.emit("container", "start", c.id(), attributes(running));
+  }
+
+  /** Host uid and gid of the container's root user (root mode; rootless, root is the daemon's user). */
+  private static long[] rootOwner(ContainerRecord c) {
+    return new long[] {hostIdOfRoot(c.oci().path("linux").path("uidMappings")),
+        hostIdOfRoot(c.oci().path("linux").path("gidMappings"))};
+  }
+
+  private static long hostIdOfRoot(com.fasterxml.jackson.databind.JsonNode mappings) {
+    for (var m : mappings) {
+      if (m.path("containerID").asLong(-1) == 0) {
+        return m.path("hostID").asLong();
+      }
+    }
+    return 0;
   }
 
   private ShimClient shim() {

@@ -75,6 +75,11 @@ public final class FilesystemLayerStore implements LayerStore {
     }
     Path staging = newStagingDir();
     try {
+      // the layer's root directory: as a root directory normally is (the tar's "./" entry, if any, overrides)
+      OwnerMapper.Ids rootIds = owners.map(0, 0);
+      Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setAttribute(staging, "unix:uid", rootIds.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(staging, "unix:gid", rootIds.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
       MessageDigest md = diffId.algorithm().newMessageDigest();
       ExtractResult result;
       try (InputStream in = new DigestInputStream(Files.newInputStream(uncompressedTar), md)) {

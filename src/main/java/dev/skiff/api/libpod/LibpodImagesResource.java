@@ -1,0 +1,124 @@
+package dev.skiff.api.libpod;
+
+import dev.skiff.api.ImageEndpoints;
+import dev.skiff.engine.ConflictException;
+import dev.skiff.engine.NoSuchObjectException;
+import dev.skiff.engine.image.ImageService;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** libpod images: load, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
+@Path("/libpod/images")
+@Produces(MediaType.APPLICATION_JSON)
+public class LibpodImagesResource {
+
+  private final ImageEndpoints endpoints;
+  private final ImageService images;
+
+  public LibpodImagesResource(ImageEndpoints endpoints) {
+    this.endpoints = endpoints;
+    this.images = endpoints.images();
+  }
+
+  @POST
+  @Path("load")
+  @RunOnVirtualThread
+  public Map<String, Object> load(InputStream body) {
+    return Map.of("Names", images.load(body));
+  }
+
+  @GET
+  @Path("json")
+  public List<Map<String, Object>> list() {
+    return endpoints.list(false);
+  }
+
+  @GET
+  @Path("{name: .+}/json")
+  public Map<String, Object> inspect(@PathParam("name") String name) {
+    return endpoints.inspect(name, false);
+  }
+
+  @GET
+  @Path("{name: .+}/exists")
+  public Response exists(@PathParam("name") String name) {
+    images.inspect(name);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("{name: .+}/tag")
+  public Response tag(@PathParam("name") String name, @QueryParam("repo") String repo, @QueryParam("tag") String tag) {
+    images.tag(name, repo, tag);
+    return Response.status(201).build();
+  }
+
+  @POST
+  @Path("pull")
+  @RunOnVirtualThread
+  public Response pull(@QueryParam("reference") String reference, @QueryParam("policy") String policy) {
+    return endpoints.pull(reference, policy);
+  }
+
+  /** Always 200 with a report; per-image failures set ExitCode (1 unknown, 2 in use), as podman does. */
+  @DELETE
+  @Path("remove")
+  public Map<String, Object> remove(@QueryParam("images") List<String> names, @QueryParam("force") boolean force) {
+    List<String> untagged = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    int exit = 0;
+    for (String n : names) {
+      try {
+        var r = images.remove(n, force);
+        untagged.addAll(r.untagged());
+        if (r.deleted()) {
+          deleted.add(r.id());
+        }
+      } catch (NoSuchObjectException e) {
+        errors.add(e.getMessage());
+        exit = Math.max(exit, 1);
+      } catch (ConflictException e) {
+        errors.add(e.getMessage());
+        exit = 2;
+      }
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("Untagged", untagged);
+    report.put("Deleted", deleted);
+    report.put("ExitCode", exit);
+    report.put("Errors", errors.isEmpty() ? null : errors);
+    return report;
+  }
+
+  @DELETE
+  @Path("{name: .+}")
+  public List<Map<String, Object>> removeOne(@PathParam("name") String name, @QueryParam("force") boolean force) {
+    var r = images.remove(name, force);
+    List<Map<String, Object>> out = new ArrayList<>();
+    r.untagged().forEach(u -> out.add(Map.of("Untagged", u)));
+    if (r.deleted()) {
+      out.add(Map.of("Deleted", r.id()));
+    }
+    return out;
+  }
+
+  @POST
+  @Path("prune")
+  public List<Map<String, Object>> prune() {
+    return images.prune().stream().map(id -> Map.<String, Object>of("Id", id, "Size", 0)).toList();
+  }
+}

@@ -1,0 +1,335 @@
+package dev.skiff.engine.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.skiff.config.SkiffConfig;
+import dev.skiff.engine.ConflictException;
+import dev.skiff.engine.DaemonIdentity;
+import dev.skiff.engine.EventService;
+import dev.skiff.engine.InvalidArgumentException;
+import dev.skiff.engine.NoSuchObjectException;
+import dev.skiff.engine.container.ImageResolver;
+import dev.skiff.engine.container.ResolvedImage;
+import dev.skiff.image.Digest;
+import dev.skiff.image.ImageReference;
+import dev.skiff.image.InvalidImageReferenceException;
+import dev.skiff.image.ShortNameResolver;
+import dev.skiff.image.archive.ImageArchiveReader;
+import dev.skiff.image.archive.InvalidImageArchiveException;
+import dev.skiff.image.archive.LoadedImage;
+import dev.skiff.image.json.ImageConfig;
+import dev.skiff.image.json.ImageJson;
+import dev.skiff.image.layer.ExtractLimits;
+import dev.skiff.image.layer.FilesystemLayerStore;
+import dev.skiff.image.layer.LayerExtractionException;
+import dev.skiff.image.layer.LayerExtractor;
+import dev.skiff.image.layer.OwnerMapper;
+import dev.skiff.image.layer.WhiteoutStyle;
+import dev.skiff.security.IdMap;
+import dev.skiff.store.ContainerStore;
+import dev.skiff.store.ImageStore;
+import dev.skiff.store.Store;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Images: loading archives into the content-addressed layer store, names (tags), lookup by name,
+ * short name or id, and removal (refused while a container uses the image, unless forced).
+ */
+@ApplicationScoped
+public class ImageService implements ImageResolver {
+
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final ImageStore images;
+  private final ContainerStore containers;
+  private final FilesystemLayerStore layers;
+  private final ShortNameResolver shortNames;
+  private final EventService events;
+
+  public ImageService(Store store, SkiffConfig config, DaemonIdentity identity, EventService events) {
+    this.images = new ImageStore(store.database());
+    this.containers = new ContainerStore(store.database());
+    this.shortNames = new ShortNameResolver(config.searchRegistries());
+    this.events = events;
+    try {
+      this.layers = new FilesystemLayerStore(config.root().resolve("storage"),
+          new LayerExtractor(WhiteoutStyle.forCurrentProcess()),
+          owners(identity.defaultUidMap(), identity.defaultGidMap()), ExtractLimits.DEFAULT);
+      layers.cleanStaging();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the layer store under " + config.root().resolve("storage"), e);
+    }
+  }
+
+  /** Layer files get the host ids the default container ID map gives their tar owners. */
+  static OwnerMapper owners(IdMap uids, IdMap gids) {
+    return (uid, gid) -> {
+      Optional<Long> u = uids.toHost(uid);
+      Optional<Long> g = gids.toHost(gid);
+      if (u.isEmpty() || g.isEmpty()) {
+        throw new LayerExtractionException(null, "owner " + uid + ":" + gid
+            + " is outside the daemon's ID map (" + uids.toProcLines() + "); add subordinate IDs for this user");
+      }
+      return new OwnerMapper.Ids(u.get().intValue(), g.get().intValue());
+    };
+  }
+
+  // ---- load -----------------------------------------------------------------------------------
+
+  /** Loads a docker-archive or oci-archive (gzip or not), streamed; returns the names loaded. */
+  public List<String> load(InputStream archive) {
+    ImageArchiveReader.Result r;
+    try {
+      r = new ImageArchiveReader().read(archive, layers.newStagingDir().getParent());
+    } catch (InvalidImageArchiveException e) {
+      throw new InvalidArgumentException("invalid image archive: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new InvalidArgumentException("reading the image archive failed: " + e.getMessage(), e);
+    }
+    try {
+      List<String> names = new ArrayList<>();
+      for (LoadedImage img : r.images()) {
+        names.addAll(register(img));
+      }
+      return names;
+    } finally {
+      deleteQuietly(r.workDir());
+    }
+  }
+
+  private List<String> register(LoadedImage img) {
+    long size = 0;
+    for (LoadedImage.StagedLayer l : img.layers()) {
+      try {
+        layers.commitLayer(l.diffId(), l.uncompressedTar());
+      } catch (LayerExtractionException e) {
+        throw new InvalidArgumentException("layer " + l.diffId() + " of image " + img.id().hex()
+            + " cannot be extracted: " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("extracting layer " + l.diffId(), e);
+      }
+      size += l.size();
+    }
+    String configJson;
+    try {
+      configJson = Files.readString(img.configFile(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ImageRecord rec = new ImageRecord(img.id().hex(), created(img.config()), configJson,
+        img.layers().stream().map(l -> l.diffId().toString()).toList(), size, img.id().toString());
+    List<String> names = img.names().stream().map(ImageReference::toString).toList();
+    images.put(new ImageStore.ImageRow(rec.id(), rec.created().toEpochMilli(), encode(rec)), names);
+    events.emit("image", "loadfromarchive", rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
+    return names.isEmpty() ? List.of("sha256:" + rec.id()) : names;
+  }
+
+  private static Instant created(ImageConfig c) {
+    try {
+      return c.created() == null ? Instant.EPOCH : Instant.parse(c.created());
+    } catch (DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  // ---- lookup ---------------------------------------------------------------------------------
+
+  /** The image named by a (short) name, full id or id prefix. */
+  public ImageRecord inspect(String nameOrId) {
+    return find(nameOrId).orElseThrow(() -> noSuchImage(nameOrId));
+  }
+
+  public Optional<ImageRecord> find(String nameOrId) {
+    if (nameOrId == null || nameOrId.isBlank()) {
+      return Optional.empty();
+    }
+    String s = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
+    Optional<ImageStore.ImageRow> byId = images.byId(s);
+    if (byId.isPresent()) {
+      return byId.map(this::decode);
+    }
+    for (String candidate : candidates(nameOrId)) {
+      Optional<String> id = images.idOfName(candidate);
+      if (id.isPresent()) {
+        return images.byId(id.get()).map(this::decode);
+      }
+    }
+    if (s.matches("[0-9a-f]{3,63}")) {
+      var matches = images.byIdPrefix(s);
+      if (matches.size() == 1) {
+        return Optional.of(decode(matches.get(0)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<String> candidates(String name) {
+    try {
+      return shortNames.candidates(name).stream().map(r -> r.tag().isPresent() || r.digest().isPresent() ? r
+          : withLatest(r)).map(ImageReference::toString).toList();
+    } catch (InvalidImageReferenceException e) {
+      return List.of();
+    }
+  }
+
+  private static ImageReference withLatest(ImageReference r) {
+    try {
+      return r.withTag(ImageReference.DEFAULT_TAG);
+    } catch (InvalidImageReferenceException e) {
+      return r;
+    }
+  }
+
+  public List<String> names(ImageRecord r) {
+    return images.namesOf(r.id());
+  }
+
+  public List<ImageRecord> list(Predicate<ImageRecord> filter) {
+    return images.all().stream().map(this::decode).filter(filter).toList();
+  }
+
+  public ImageConfig config(ImageRecord r) {
+    try {
+      return ImageJson.read(r.configJson().getBytes(StandardCharsets.UTF_8), ImageConfig.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored config of image " + r.id() + " is unreadable", e);
+    }
+  }
+
+  public long containersUsing(ImageRecord r) {
+    return containers.countUsingImage(r.id());
+  }
+
+  @Override
+  public ResolvedImage resolve(String nameOrId) {
+    ImageRecord r = inspect(nameOrId);
+    List<Path> dirs = new ArrayList<>();
+    List<String> ids = new ArrayList<>(r.diffIds());
+    java.util.Collections.reverse(ids);
+    for (String d : ids) {
+      Digest digest = parseDigest(d);
+      if (!layers.hasLayer(digest)) {
+        throw new IllegalStateException("layer " + d + " of image " + r.id() + " is missing from the layer store");
+      }
+      dirs.add(layers.layerDir(digest));
+    }
+    return new ResolvedImage(r.id(), nameOrId, config(r), dirs);
+  }
+
+  private static Digest parseDigest(String d) {
+    try {
+      return Digest.parse(d);
+    } catch (dev.skiff.image.InvalidDigestException e) {
+      throw new IllegalStateException("stored layer digest " + d + " is invalid", e);
+    }
+  }
+
+  static NoSuchObjectException noSuchImage(String name) {
+    return new NoSuchObjectException("failed to find image " + name + ": " + name, "image not known");
+  }
+
+  // ---- tags and removal -----------------------------------------------------------------------
+
+  public String tag(String nameOrId, String repo, String tag) {
+    ImageRecord r = inspect(nameOrId);
+    String target = repo + ":" + (tag == null || tag.isEmpty() ? ImageReference.DEFAULT_TAG : tag);
+    ImageReference ref;
+    try {
+      ref = ImageReference.parse(target);
+    } catch (InvalidImageReferenceException e) {
+      throw new InvalidArgumentException("invalid image name \"" + target + "\": " + e.getMessage());
+    }
+    String normalized = ref.isShortName() ? "localhost/" + target : ref.toString();
+    images.tag(normalized, r.id());
+    events.emit("image", "tag", r.id(), Map.of("name", normalized));
+    return normalized;
+  }
+
+  /** Removal report of one image: the names untagged and whether the image itself went. */
+  public record Removal(String id, List<String> untagged, boolean deleted) {}
+
+  /**
+   * Removes an image named by id (all its names) or by name (that name; the image too when it was
+   * the last). A used image is refused unless {@code force}, which removes the containers' claim
+   * only by untagging: the image stays while containers use it.
+   */
+  public Removal remove(String nameOrId, boolean force) {
+    ImageRecord r = inspect(nameOrId);
+    List<String> names = images.namesOf(r.id());
+    List<String> named = names.stream().filter(n -> n.equals(nameOrId) || candidates(nameOrId).contains(n)).toList();
+    List<String> untag = !named.isEmpty() && names.size() > named.size() ? named : names;
+    boolean deleteImage = untag.size() == names.size();
+    long users = containersUsing(r);
+    if (deleteImage && users > 0 && !force) {
+      throw new ConflictException("image used by " + users + " container(s): image " + r.id()
+          + " is in use by a container", "image is in use by a container");
+    }
+    untag.forEach(images::untag);
+    untag.forEach(n -> events.emit("image", "untag", r.id(), Map.of("name", n)));
+    boolean deleted = false;
+    if (deleteImage && users == 0) {
+      images.delete(r.id());
+      events.emit("image", "remove", r.id(), Map.of("name", names.isEmpty() ? r.id() : names.get(0)));
+      deleted = true;
+    }
+    return new Removal(r.id(), untag, deleted);
+  }
+
+  /** Removes images without names that no container uses. */
+  public List<String> prune() {
+    List<String> removed = new ArrayList<>();
+    for (ImageRecord r : list(x -> true)) {
+      if (images.namesOf(r.id()).isEmpty() && containersUsing(r) == 0) {
+        images.delete(r.id());
+        events.emit("image", "remove", r.id(), Map.of("name", r.id()));
+        removed.add(r.id());
+      }
+    }
+    return removed;
+  }
+
+  private String encode(ImageRecord r) {
+    try {
+      return JSON.writeValueAsString(r);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ImageRecord decode(ImageStore.ImageRow row) {
+    try {
+      return JSON.readValue(row.data(), ImageRecord.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored image " + row.id() + " is unreadable", e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p == null || !Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    } catch (IOException e) {
+      // staging leftovers are removed at the next start (cleanStaging)
+    }
+  }
+}
