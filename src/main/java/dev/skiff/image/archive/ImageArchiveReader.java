@@ -41,6 +41,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class ImageArchiveReader {
   static final long MAX_JSON_BYTES = 16L << 20;
+  /** Default bound on everything one load may write to staging (spooled + decompressed). */
+  public static final long DEFAULT_MAX_STAGED_BYTES = 64L << 30;
+
+  private final long maxStagedBytes;
+
+  public ImageArchiveReader() {
+    this(DEFAULT_MAX_STAGED_BYTES);
+  }
+
+  /** @param maxStagedBytes bound on bytes staged by one load, so a decompression bomb cannot fill the disk */
+  public ImageArchiveReader(long maxStagedBytes) {
+    this.maxStagedBytes = maxStagedBytes;
+  }
 
   /** The images found, and the directory holding their staged files. */
   public record Result(List<LoadedImage> images, Path workDir) {
@@ -52,7 +65,7 @@ public final class ImageArchiveReader {
   public Result read(InputStream in, Path stagingDir) throws IOException, InvalidImageArchiveException {
     Path work = Files.createDirectory(stagingDir.resolve("load-" + UUID.randomUUID()));
     try {
-      Archive archive = spool(in, work);
+      Archive archive = spool(in, work, maxStagedBytes);
       List<LoadedImage> images;
       if (archive.has("oci-layout") && archive.has("index.json")) {
         images = new OciReader(archive).read();
@@ -77,8 +90,9 @@ public final class ImageArchiveReader {
     }
   }
 
-  private static Archive spool(InputStream raw, Path work) throws IOException, InvalidImageArchiveException {
-    Archive archive = new Archive(work);
+  private static Archive spool(InputStream raw, Path work, long budget)
+      throws IOException, InvalidImageArchiveException {
+    Archive archive = new Archive(work, budget);
     try {
       TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompressing(raw));
       int n = 0;
@@ -89,12 +103,14 @@ public final class ImageArchiveReader {
         } else if (e.isLink()) {
           archive.aliases.put(name, ArchiveFiles.clean(e.getLinkName()));
         } else if (e.isFile() && !e.isDirectory()) {
-          archive.files.put(name, Spool.toFile(tar, work.resolve("spool-" + n++)));
+          archive.files.put(name, archive.spool(tar, "spool-" + n++));
         }
       }
       if (archive.files.isEmpty()) {
         throw new InvalidImageArchiveException("archive is empty or not a tar");
       }
+    } catch (Spool.TooLargeException e) {
+      throw new InvalidImageArchiveException("image archive content exceeds " + budget + " bytes", e);
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().contains("No space left")) {
         throw e;
@@ -110,9 +126,18 @@ public final class ImageArchiveReader {
     final Map<String, Spool.Spooled> files = new HashMap<>();
     final Map<String, String> aliases = new HashMap<>();
     private int decompressed;
+    private long budget;
 
-    Archive(Path work) {
+    Archive(Path work, long budget) {
       this.work = work;
+      this.budget = budget;
+    }
+
+    /** Spools within the remaining budget. */
+    Spool.Spooled spool(InputStream in, String fileName) throws IOException {
+      Spool.Spooled s = Spool.toFile(in, work.resolve(fileName), budget);
+      budget -= s.size();
+      return s;
     }
 
     boolean has(String name) {
@@ -161,7 +186,10 @@ public final class ImageArchiveReader {
       try (InputStream probe = new java.io.BufferedInputStream(Files.newInputStream(blob.file()))) {
         if (Compression.detect(probe) != Compression.NONE) {
           try (InputStream in = Compression.decompressing(Files.newInputStream(blob.file()))) {
-            plain = Spool.toFile(in, work.resolve("layer-" + decompressed++));
+            plain = spool(in, "layer-" + decompressed++);
+          } catch (Spool.TooLargeException e) {
+            throw new InvalidImageArchiveException("layer " + name + " decompresses to more than the "
+                + "remaining budget of " + budget + " bytes", e);
           } catch (IOException e) {
             throw new InvalidImageArchiveException("layer " + name + " is corrupt: " + e.getMessage(), e);
           }

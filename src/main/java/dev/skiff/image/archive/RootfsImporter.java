@@ -21,6 +21,16 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * layer is staged uncompressed; its sha256 is the diffID.
  */
 public final class RootfsImporter {
+  private final long maxLayerBytes;
+
+  public RootfsImporter() {
+    this(ImageArchiveReader.DEFAULT_MAX_STAGED_BYTES);
+  }
+
+  /** @param maxLayerBytes bound on the uncompressed rootfs, so a decompression bomb cannot fill the disk */
+  public RootfsImporter(long maxLayerBytes) {
+    this.maxLayerBytes = maxLayerBytes;
+  }
 
   /**
    * Import parameters.
@@ -52,7 +62,9 @@ public final class RootfsImporter {
     try {
       Spool.Spooled layer;
       try (InputStream in = Compression.decompressing(rootfs)) {
-        layer = Spool.toFile(in, work.resolve("layer.tar"));
+        layer = Spool.toFile(in, work.resolve("layer.tar"), maxLayerBytes);
+      } catch (Spool.TooLargeException e) {
+        throw new InvalidImageArchiveException("rootfs exceeds " + maxLayerBytes + " bytes uncompressed", e);
       } catch (IOException e) {
         throw new InvalidImageArchiveException("corrupt rootfs tarball: " + e.getMessage(), e);
       }

@@ -29,6 +29,17 @@ public record ImageConfig(
     history = history == null ? List.of() : List.copyOf(history);
   }
 
+  /** {@code created} as an instant, when present and RFC 3339. */
+  public java.util.Optional<java.time.Instant> createdInstant() {
+    try {
+      return created == null
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(java.time.OffsetDateTime.parse(created).toInstant());
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The diffIDs from {@code rootfs.diff_ids}, in layer order (bottom first). */
   public List<String> diffIds() {
     return rootfs == null ? List.of() : rootfs.diffIds();

@@ -150,6 +150,26 @@ class BusyboxRoundTripTest {
     }
   }
 
+  @Test
+  void import_tooLargeOrNotATar_rejectedAndNothingLeft() throws Exception {
+    byte[] gz = TestImages.gzip(TestImages.busyboxRootfs());
+    var e = org.junit.jupiter.api.Assertions.assertThrows(InvalidImageArchiveException.class,
+        () -> new RootfsImporter(1 << 20).importRootfs(new ByteArrayInputStream(gz), staging,
+            RootfsImporter.Options.defaults()));
+    assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
+    var e2 = org.junit.jupiter.api.Assertions.assertThrows(InvalidImageArchiveException.class,
+        () -> new RootfsImporter().importRootfs(new ByteArrayInputStream("not a tar at all".repeat(64).getBytes()),
+            staging, RootfsImporter.Options.defaults()));
+    assertTrue(e2.getMessage().contains("not a valid tar"), e2.getMessage());
+    var e3 = org.junit.jupiter.api.Assertions.assertThrows(InvalidConfigChangeException.class,
+        () -> new RootfsImporter().importRootfs(new ByteArrayInputStream(gz), staging,
+            new RootfsImporter.Options(Optional.empty(), List.of("RUN id"), "", "amd64", "linux", Instant.now())));
+    assertTrue(e3.getMessage().contains("RUN id"), e3.getMessage());
+    try (var s = Files.list(staging)) {
+      assertEquals(List.of(), s.toList());
+    }
+  }
+
   private static boolean podmanUsable() {
     try {
       return new ProcessBuilder("podman", "version").redirectErrorStream(true).start().waitFor() == 0;

@@ -175,6 +175,23 @@ class ImageArchiveReaderTest {
     assertStagingEmpty();
   }
 
+  @Test
+  void read_decompressionBomb_boundedByStagingBudget() throws Exception {
+    byte[] zeros = new byte[4 << 20];
+    byte[] bombLayer = new TarBuilder().file("zeros", zeros, 0644, 0, 0, Map.of()).build();
+    byte[] archive = dockerArchive(config(bombLayer, LAYER2), TestImages.gzip(bombLayer), LAYER2);
+    assertTrue(archive.length < 64 << 10, "the archive itself is small: " + archive.length);
+    var e = assertThrows(InvalidImageArchiveException.class,
+        () -> new ImageArchiveReader(1 << 20).read(new ByteArrayInputStream(archive), staging));
+    assertTrue(e.getMessage().contains("decompresses to more than"), e.getMessage());
+    assertStagingEmpty();
+    var e2 = assertThrows(InvalidImageArchiveException.class, () -> new ImageArchiveReader(1 << 20)
+        .read(new ByteArrayInputStream(TestImages.gzip(dockerArchive(config(bombLayer, LAYER2), bombLayer, LAYER2))),
+            staging));
+    assertTrue(e2.getMessage().contains("exceeds"), e2.getMessage());
+    assertStagingEmpty();
+  }
+
   private void assertStagingEmpty() throws IOException {
     try (var s = Files.list(staging)) {
       assertEquals(List.of(), s.toList());

@@ -10,7 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Properties of {@link ImageReference#parse}: total (one exception type) and round-tripping. */
-class ImageReferenceProperties {
+class ImageReferencePropertyTest {
 
   @Property(tries = 3000)
   void parse_throwsOnlyInvalidImageReference(@ForAll("referenceLike") String input) {
