@@ -34,6 +34,7 @@ public final class IdMapPlanner {
       return IdMapPlan.noNewNamespace();
     }
     checkRootlessOnly(ids, mode);
+    checkExplicitMapsAlone(request);
     IdMap uids = inNamespace(ids, request, true);
     IdMap gids = inNamespace(ids, request, false);
     checkMapped(ids, uids, request.containerUid(), "uid");
@@ -69,6 +70,14 @@ public final class IdMapPlanner {
     }
   }
 
+  private static void checkExplicitMapsAlone(IdMapRequest request) {
+    boolean explicit = !request.uidMap().isEmpty() || !request.gidMap().isEmpty();
+    if (explicit && !(request.mode() instanceof UsernsMode.Default)) {
+      throw new InvalidSecuritySettingException(
+          "--userns and --uidmap/--gidmap are mutually exclusive");
+    }
+  }
+
   private static IdMap inNamespace(DaemonIds ids, IdMapRequest request, boolean uids) {
     List<IdMapping> explicit = explicit(request, uids);
     long subCount = uids ? ids.subUidCount() : ids.subGidCount();
@@ -81,10 +90,9 @@ public final class IdMapPlanner {
   }
 
   private static List<IdMapping> explicit(IdMapRequest request, boolean uids) {
-    if (uids || !request.gidMap().isEmpty()) {
-      return uids ? request.uidMap() : request.gidMap();
-    }
-    return request.uidMap(); // Podman: --uidmap alone applies to gids too
+    boolean gidsFromUids =
+        !uids && request.gidMap().isEmpty(); // Podman: --uidmap alone covers gids
+    return uids || gidsFromUids ? request.uidMap() : request.gidMap();
   }
 
   private static IdMap defaultMap(DaemonIds ids, IdMapRequest request, long subCount) {

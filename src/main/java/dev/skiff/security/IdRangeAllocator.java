@@ -52,6 +52,14 @@ public final class IdRangeAllocator {
   }
 
   /**
+   * The size of the range to allocate for {@code mode}: {@code auto:size=N} if given, else {@link
+   * #defaultAutoSize(long)}.
+   */
+  public static long sizeFor(UsernsMode mode, long highestIdNeeded) {
+    return mode.autoSize().orElseGet(() -> defaultAutoSize(highestIdNeeded));
+  }
+
+  /**
    * The lowest free range of {@code size} IDs in {@code pool} not overlapping {@code allocated}.
    *
    * @throws IdRangesExhaustedException naming the pool and the request when none is left

@@ -20,7 +20,10 @@ final class SeccompValidator {
             f -> check(SeccompProfiles.FLAGS.contains(f), where + "unknown flag \"" + f + "\""));
     profile.architectures().forEach(a -> checkArch(a, where));
     profile.archMap().forEach(m -> checkArch(m.architecture(), where));
-    boolean notify = "SCMP_ACT_NOTIFY".equals(profile.defaultAction());
+    check(
+        !"SCMP_ACT_NOTIFY".equals(profile.defaultAction()),
+        where + "SCMP_ACT_NOTIFY cannot be the defaultAction (it would notify on write too)");
+    boolean notify = false;
     List<SeccompProfile.Syscall> calls = profile.syscalls();
     for (int i = 0; i < calls.size(); i++) {
       checkSyscall(calls.get(i), where + "syscalls[" + i + "]");
@@ -91,7 +94,11 @@ final class SeccompValidator {
       }
     }
     if (filter.minKernel() != null) {
-      KernelVersion.parse(filter.minKernel());
+      try {
+        KernelVersion.parse(filter.minKernel());
+      } catch (InvalidSecuritySettingException e) {
+        throw new InvalidSecuritySettingException(label + ": minKernel: " + e.getMessage());
+      }
     }
   }
 

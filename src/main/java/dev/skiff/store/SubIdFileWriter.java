@@ -1,6 +1,5 @@
 package dev.skiff.store;
 
-import dev.skiff.security.SubIdEntry;
 import dev.skiff.security.SubIdFile;
 import dev.skiff.security.SubIdRange;
 import java.io.IOException;
@@ -73,31 +72,35 @@ public final class SubIdFileWriter {
 
   private static void appendLocked(Path file, String owner, SubIdRange range) throws IOException {
     Optional<byte[]> original = read(file);
-    String text = original.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
-    List<SubIdEntry> collisions = SubIdFile.parse(text, file.toString()).collisionsWith(range);
-    if (!collisions.isEmpty()) {
-      throw new RangeCollisionException(
-          "range "
-              + range
-              + " for "
-              + owner
-              + " collides with "
-              + file
-              + " "
-              + collisions.stream()
-                  .map(e -> "line " + e.lineNumber() + " \"" + e.toLine() + "\"")
-                  .toList());
-    }
-    byte[] updated =
-        withLine(original.orElse(new byte[0]), owner + ":" + range.start() + ":" + range.count());
+    checkNoCollision(file, original, owner, range);
+    String line = owner + ":" + range.start() + ":" + range.count();
+    byte[] updated = withLine(original.orElse(new byte[0]), line);
     if (original.isPresent()) {
       replace(backupOf(file), original.get(), file);
     }
     replace(file, updated, original.isPresent() ? file : null);
   }
 
+  private static void checkNoCollision(
+      Path file, Optional<byte[]> content, String owner, SubIdRange range) {
+    String text = content.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+    List<String> collisions =
+        SubIdFile.parse(text, file.toString()).collisionsWith(range).stream()
+            .map(e -> "line " + e.lineNumber() + " \"" + e.toLine() + "\"")
+            .toList();
+    if (!collisions.isEmpty()) {
+      throw new RangeCollisionException(
+          "range " + range + " for " + owner + " collides with " + file + " " + collisions);
+    }
+  }
+
   private static void checkOwner(String owner) {
-    if (owner.isEmpty() || owner.contains(":") || owner.contains("\n") || owner.startsWith("#")) {
+    boolean bad =
+        owner.isEmpty()
+            || owner.contains(":")
+            || owner.startsWith("#")
+            || owner.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+    if (bad) {
       throw new IllegalArgumentException("invalid subordinate ID owner \"" + owner + "\"");
     }
   }

@@ -96,6 +96,27 @@ class IdMapPlannerTest {
   }
 
   @Test
+  void plan_explicitUidmapWithUserns_refused() {
+    IdMapRequest request =
+        IdMapRequest.of(UsernsMode.parse("keep-id"))
+            .withMaps(List.of(IdMapping.parse("0:1:100")), List.of());
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class, () -> IdMapPlanner.plan(ALICE, request));
+    assertEquals("--userns and --uidmap/--gidmap are mutually exclusive", e.getMessage());
+  }
+
+  @Test
+  void plan_explicitGidmap_separateFromUidmap() {
+    IdMapRequest request =
+        IdMapRequest.of(new UsernsMode.Default())
+            .withMaps(List.of(IdMapping.parse("0:0:1")), List.of(IdMapping.parse("0:1:10")));
+    IdMapPlan plan = IdMapPlanner.plan(ALICE, request);
+    assertEquals(map("0:1000:1"), plan.uidMap());
+    assertEquals(map("0:100000:10"), plan.gidMap());
+  }
+
+  @Test
   void plan_noSubIds_rootOnlyWorks() {
     IdMapPlan plan = IdMapPlanner.plan(NO_SUBIDS, IdMapRequest.of(new UsernsMode.Default()));
     assertEquals(map("0:1001:1"), plan.uidMap());

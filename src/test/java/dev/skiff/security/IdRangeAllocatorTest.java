@@ -43,6 +43,12 @@ class IdRangeAllocatorTest {
   }
 
   @Test
+  void sizeFor_explicitSizeWins() {
+    assertEquals(2000, IdRangeAllocator.sizeFor(UsernsMode.parse("auto:size=2000"), 70000));
+    assertEquals(1024, IdRangeAllocator.sizeFor(UsernsMode.parse("auto"), 0));
+  }
+
+  @Test
   void defaultAutoSize_aboveMaximum_namesTheFix() {
     InvalidSecuritySettingException e =
         assertThrows(

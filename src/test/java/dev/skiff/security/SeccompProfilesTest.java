@@ -296,6 +296,21 @@ class SeccompProfilesTest {
   }
 
   @Test
+  void parse_notifyAsDefaultAction() {
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/run/a.sock\"}",
+        "SCMP_ACT_NOTIFY cannot be the defaultAction");
+  }
+
+  @Test
+  void parse_badMinKernel() {
+    assertInvalid(
+        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+            + "\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"minKernel\":\"new\"}}]}",
+        "includes: minKernel: invalid kernel version \"new\"");
+  }
+
+  @Test
   void parse_notifyWithoutListenerPath() {
     assertInvalid(
         "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"

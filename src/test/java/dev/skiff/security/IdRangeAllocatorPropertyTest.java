@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Random allocate/free sequences never overlap, never leave the pool and never leak IDs. */
-class IdRangeAllocatorProperties {
+class IdRangeAllocatorPropertyTest {
 
   record Op(boolean allocate, long size, int victim) {}
 

@@ -18,7 +18,7 @@ import net.jqwik.api.statistics.StatisticsReport;
  * For any rootless user and subordinate ranges, every planned map only uses IDs the daemon owns,
  * and the in-namespace and host views describe the same container IDs.
  */
-class IdMapPlannerProperties {
+class IdMapPlannerPropertyTest {
 
   @Provide
   Arbitrary<DaemonIds> daemons() {
@@ -33,7 +33,7 @@ class IdMapPlannerProperties {
                         .as((gap, count) -> new long[] {gap, count})
                         .list()
                         .ofSize(n.intValue())
-                        .map(IdMapPlannerProperties::layOut));
+                        .map(IdMapPlannerPropertyTest::layOut));
     return Combinators.combine(Arbitraries.longs().between(1, 60_000), ranges, ranges)
         .as((uid, subUids, subGids) -> DaemonIds.rootless("u", uid, uid, subUids, subGids));
   }

@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Writing entries as lines and parsing them back gives the same entries. */
-class SubIdFileProperties {
+class SubIdFilePropertyTest {
 
   @Provide
   Arbitrary<List<SubIdEntry>> entries() {
