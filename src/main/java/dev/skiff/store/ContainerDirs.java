@@ -73,6 +73,8 @@ public final class ContainerDirs {
       for (Path p : new Path[] {upper(id), work(id), rootfs(id), exits(), seccompCache()}) {
         Files.createDirectories(p);
       }
+      // the overlay's root directory takes the upper dir's mode: "/" must be 0755 for every user
+      Files.setPosixFilePermissions(upper(id), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       if (owner != null) {
         for (Path p : new Path[] {root, root.resolve("containers"), runroot, runroot.resolve("containers"),
             root.resolve("storage"), root.resolve("storage").resolve("layers")}) {

@@ -39,7 +39,8 @@ final class Daemon implements AutoCloseable {
   static Daemon create(TestUser user, String... extraArgs) {
     try {
       Path dir = Files.createTempDirectory(Path.of("/tmp"), "skiff-it-");
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      // search-only for others: a root daemon's user-namespaced containers must reach their bundles
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(user.isRoot() ? "rwx--x--x" : "rwx------"));
       if (!user.isRoot()) {
         Exec.run(Exec.cmd("chown", user.name() + ":", dir.toString())).requireOk();
       }

@@ -18,7 +18,8 @@ import dev.skiff.image.InvalidImageReferenceException;
 import dev.skiff.image.ShortNameResolver;
 import dev.skiff.image.archive.ImageArchiveReader;
 import dev.skiff.image.archive.InvalidImageArchiveException;
-import dev.skiff.image.archive.LoadedImage;
+import dev.skiff.image.archive.ImageUnpacker;
+import dev.skiff.image.archive.StoredImage;
 import dev.skiff.image.json.ImageConfig;
 import dev.skiff.image.json.ImageJson;
 import dev.skiff.image.layer.ExtractLimits;
@@ -69,7 +70,7 @@ public class ImageService implements ImageResolver {
     this.events = events;
     try {
       this.layers = new FilesystemLayerStore(config.root().resolve("storage"),
-          new LayerExtractor(WhiteoutStyle.forCurrentProcess()),
+          new LayerExtractor(WhiteoutStyle.USER_XATTR),
           owners(identity.defaultUidMap(), identity.defaultGidMap()), ExtractLimits.DEFAULT);
       layers.cleanStaging();
     } catch (IOException e) {
@@ -94,46 +95,33 @@ public class ImageService implements ImageResolver {
 
   /** Loads a docker-archive or oci-archive (gzip or not), streamed; returns the names loaded. */
   public List<String> load(InputStream archive) {
-    ImageArchiveReader.Result r;
+    List<StoredImage> stored;
     try {
-      r = new ImageArchiveReader().read(archive, layers.newStagingDir().getParent());
+      ImageArchiveReader.Result r = new ImageArchiveReader().read(archive, layers.newStagingDir().getParent());
+      stored = new ImageUnpacker(layers).unpack(r);
     } catch (InvalidImageArchiveException e) {
       throw new InvalidArgumentException("invalid image archive: " + e.getMessage(), e);
+    } catch (LayerExtractionException e) {
+      throw new InvalidArgumentException("an image layer cannot be extracted: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new InvalidArgumentException("reading the image archive failed: " + e.getMessage(), e);
     }
-    try {
-      List<String> names = new ArrayList<>();
-      for (LoadedImage img : r.images()) {
-        names.addAll(register(img));
-      }
-      return names;
-    } finally {
-      deleteQuietly(r.workDir());
+    List<String> names = new ArrayList<>();
+    for (StoredImage img : stored) {
+      names.addAll(register(img));
     }
+    return names;
   }
 
-  private List<String> register(LoadedImage img) {
-    long size = 0;
-    for (LoadedImage.StagedLayer l : img.layers()) {
-      try {
-        layers.commitLayer(l.diffId(), l.uncompressedTar());
-      } catch (LayerExtractionException e) {
-        throw new InvalidArgumentException("layer " + l.diffId() + " of image " + img.id().hex()
-            + " cannot be extracted: " + e.getMessage(), e);
-      } catch (IOException e) {
-        throw new UncheckedIOException("extracting layer " + l.diffId(), e);
-      }
-      size += l.size();
-    }
+  private List<String> register(StoredImage img) {
     String configJson;
     try {
-      configJson = Files.readString(img.configFile(), StandardCharsets.UTF_8);
+      configJson = Files.readString(layers.blobPath(img.id()), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("reading the config blob of image " + img.id(), e);
     }
     ImageRecord rec = new ImageRecord(img.id().hex(), created(img.config()), configJson,
-        img.layers().stream().map(l -> l.diffId().toString()).toList(), size, img.id().toString());
+        img.diffIds().stream().map(Digest::toString).toList(), img.size(), img.id().toString());
     List<String> names = img.names().stream().map(ImageReference::toString).toList();
     images.put(new ImageStore.ImageRow(rec.id(), rec.created().toEpochMilli(), encode(rec)), names);
     events.emit("image", "loadfromarchive", rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
@@ -317,19 +305,6 @@ public class ImageService implements ImageResolver {
       return JSON.readValue(row.data(), ImageRecord.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored image " + row.id() + " is unreadable", e);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    if (p == null || !Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
-      }
-    } catch (IOException e) {
-      // staging leftovers are removed at the next start (cleanStaging)
     }
   }
 }
