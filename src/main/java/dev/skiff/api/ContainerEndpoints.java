@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -52,8 +51,9 @@ public class ContainerEndpoints {
   public Response logs(String name, boolean follow, String since, String until, String tail, boolean timestamps,
       boolean stdout, boolean stderr) {
     ContainerRecord c = logs.check(name);
-    LogOptions o = new LogOptions(stdout || !stderr, stderr || !stdout, time(since, "since"), time(until, "until"),
-        tail(tail), follow);
+    Instant now = Instant.now();
+    LogOptions o = new LogOptions(stdout || !stderr, stderr || !stdout, TimeParam.parse(since, "since", now),
+        TimeParam.parse(until, "until", now), tail(tail), follow);
     StreamingOutput body = out -> {
       try {
         logs.stream(c, o, l -> {
@@ -69,21 +69,6 @@ public class ContainerEndpoints {
 
   private static String stamp(LogLine l) {
     return ContainerMapper.time(l.time()) + " " + l.payload();
-  }
-
-  private static Instant time(String s, String name) {
-    if (s == null || s.isEmpty() || s.startsWith("0001-01-01")) {
-      return null;
-    }
-    try {
-      if (s.matches("-?[0-9]+(\\.[0-9]+)?")) {
-        double secs = Double.parseDouble(s);
-        return secs <= 0 ? null : Instant.ofEpochMilli((long) (secs * 1000));
-      }
-      return Instant.parse(s);
-    } catch (DateTimeParseException | NumberFormatException e) {
-      throw new InvalidArgumentException("invalid " + name + " \"" + s + "\": expected RFC 3339 or unix seconds");
-    }
   }
 
   private static int tail(String s) {

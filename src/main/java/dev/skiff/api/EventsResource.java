@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * one. History from the store ({@code since}/{@code until}), then live events while
  * {@code stream=true}. The record shape is the same for both flavours (podman's).
  */
-@Path("/")
+@Path("/events")
 public class EventsResource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,25 +36,36 @@ public class EventsResource {
   }
 
   @GET
-  @Path("events")
   @RunOnVirtualThread
   public Response compat(@QueryParam("since") String since, @QueryParam("until") String until,
       @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
     return events(since, until, filters, stream);
   }
 
-  @GET
-  @Path("libpod/events")
-  @RunOnVirtualThread
-  public Response libpod(@QueryParam("since") String since, @QueryParam("until") String until,
-      @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
-    return events(since, until, filters, stream);
+  /** The libpod route; JAX-RS matches it under {@code /libpod}, so it has a class of its own. */
+  @Path("/libpod/events")
+  public static class Libpod {
+    private final EventsResource events;
+
+    public Libpod(EventsResource events) {
+      this.events = events;
+    }
+
+    @GET
+    @RunOnVirtualThread
+    public Response libpod(@QueryParam("since") String since, @QueryParam("until") String until,
+        @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
+      return events.events(since, until, filters, stream);
+    }
   }
 
-  private Response events(String since, String until, String filters, String stream) {
-    long now = nanos(Instant.now());
-    Long from = time(since, "since");
-    Long to = time(until, "until");
+  Response events(String since, String until, String filters, String stream) {
+    Instant nowT = Instant.now();
+    long now = nanos(nowT);
+    Instant sinceT = TimeParam.parse(since, "since", nowT);
+    Instant untilT = TimeParam.parse(until, "until", nowT);
+    Long from = sinceT == null ? null : nanos(sinceT);
+    Long to = untilT == null ? null : nanos(untilT);
     boolean live = !"false".equals(stream);
     Predicate<Event> filter = filter(Filters.parse(filters));
     StreamingOutput body = out -> {
@@ -133,20 +144,6 @@ public class EventsResource {
   }
 
   static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  private static Long time(String s, String name) {
-    if (s == null || s.isBlank()) {
-      return null;
-    }
-    try {
-      if (s.matches("[0-9]+(\\.[0-9]+)?")) {
-        return (long) (Double.parseDouble(s) * 1_000_000_000L);
-      }
-      return nanos(Instant.parse(s));
-    } catch (RuntimeException e) {
-      throw new InvalidArgumentException("invalid " + name + " \"" + s + "\": expected RFC 3339 or unix seconds");
-    }
+    return TimeParam.nanos(t);
   }
 }
