@@ -561,6 +561,24 @@ def security_extras(rootless):
     ok(len(lines) == 2 and "resource limits ignored" in lines[0].get("warning", "") and "pid" in lines[1],
        "%s: {\"warning\"} line before {\"pid\"} (limits without a writable cgroup)" % tag, lines)
 
+    # dev.skiff.cgroup.path: limits then the pid go to the named directory's files.  This host has
+    # no writable (delegated) cgroup, so a directory with the same file names stands in for one.
+    cg = os.path.join(WORK, "fakecg-%s" % tag)
+    os.makedirs(cg, exist_ok=True)
+    for f in ["cgroup.procs", "memory.max", "pids.max", "cpu.max"]:
+        open(os.path.join(cg, f), "w").close()
+        os.chmod(os.path.join(cg, f), 0o666)
+    spec = base_spec(rootless)
+    spec["annotations"] = {"dev.skiff.cgroup.path": cg}
+    spec["linux"]["resources"] = {"memory": {"limit": 100000000}, "pids": {"limit": 50},
+                                  "cpu": {"quota": 50000, "period": 100000}}
+    lines, ex, log, b = run_shim(spec, rootless)
+    got = {f: open(os.path.join(cg, f)).read() for f in ["cgroup.procs", "memory.max", "pids.max", "cpu.max"]}
+    pid = [l["pid"] for l in lines if "pid" in l]
+    ok(pid and got == {"cgroup.procs": str(pid[0]), "memory.max": "100000000", "pids.max": "50",
+                       "cpu.max": "50000 100000"} and not any("warning" in l for l in lines),
+       "%s: cgroup annotation: limits and pid written to the directory's files" % tag, (lines, got))
+
     # MAC requested on a host without the LSM: a clear error, never a silent skip
     spec = base_spec(rootless)
     spec["process"]["apparmorProfile"] = "skiff-default"
