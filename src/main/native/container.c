@@ -60,7 +60,7 @@ shim_container_load (shim_container_t *c, const char *bundle, const char *id, co
   memset (c, 0, sizeof (*c));
   for (i = 0; i < 3; i++)
     c->out_fd[i] = c->init_out_fd[i] = -1;
-  c->init_sync_fd = c->init_err_fd = -1;
+  c->init_sync_fd = c->init_err_fd = c->init_in_fd = c->start_fifo_fd = -1;
   c->id = id;
   c->bundle = bundle;
   c->cache_dir = cache_dir;
@@ -145,8 +145,11 @@ set_identity_after_maps (shim_container_t *c, shim_error_t *err)
 
   if (shim_read_all (c->init_sync_fd, &b, 1) != 1)
     return shim_make_error (err, errno ? errno : EPIPE, "waiting for the shim (ID maps)");
-  close (c->init_sync_fd);
-  c->init_sync_fd = -1;
+  if (c->start_fifo_fd < 0)
+    {
+      close (c->init_sync_fd);
+      c->init_sync_fd = -1;
+    }
   if (!(c->clone_flags & CLONE_NEWUSER))
     return 0;
   if (setresgid (0, 0, 0) < 0)
@@ -163,7 +166,8 @@ set_stdio (shim_container_t *c, shim_error_t *err)
 
   if (devnull < 0)
     return shim_make_error (err, errno, "open /dev/null");
-  if (dup2 (devnull, 0) < 0 || dup2 (c->init_out_fd[1], 1) < 0 || dup2 (c->init_out_fd[2], 2) < 0)
+  if (dup2 (c->init_in_fd >= 0 ? c->init_in_fd : devnull, 0) < 0 || dup2 (c->init_out_fd[1], 1) < 0
+      || dup2 (c->init_out_fd[2], 2) < 0)
     return shim_make_error (err, errno, "setting up stdio");
   return 0;
 }
@@ -178,6 +182,31 @@ has_uts_namespace (shim_container_t *c)
   for (i = 0; i < c->n_joins; i++)
     if (c->joins[i].flag == CLONE_NEWUTS)
       return 1;
+  return 0;
+}
+
+/* OCI `create`: tells the shim the setup is done, then blocks until `start` reads exec.fifo. */
+static int
+wait_for_start (shim_container_t *c, shim_error_t *err)
+{
+  char path[64], created = 'C';
+  cleanup_close int fd = -1;
+
+  cleanup_free char *resolved = NULL;
+
+  if (c->start_fifo_fd < 0)
+    return 0;
+  if (shim_exec_resolve (shim_spec_get (c->spec, "process"), &resolved, err) < 0)
+    return -1;
+  if (shim_write_all (c->init_sync_fd, &created, 1) < 0)
+    return shim_make_error (err, errno, "notifying the shim");
+  close (c->init_sync_fd);
+  snprintf (path, sizeof (path), "/proc/self/fd/%d", c->start_fifo_fd);
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return shim_make_error (err, errno, "open exec.fifo");
+  if (shim_write_all (fd, "0", 1) < 0)
+    return shim_make_error (err, errno, "write exec.fifo");
   return 0;
 }
 
@@ -250,6 +279,8 @@ shim_process_setup_and_exec (shim_container_t *c, shim_error_t *err)
     return shim_error_wrap (err, "no_new_privs");
   if (c->no_new_privs && shim_set_seccomp (c->seccomp, err) < 0)
     return shim_error_wrap (err, "seccomp");
+  if (wait_for_start (c, err) < 0)
+    return -1;
   return shim_exec (process, err);
 }
 
@@ -281,8 +312,15 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   pid_t pid;
   int status;
 
-  if (new_pipe (out1, err) < 0 || new_pipe (out2, err) < 0 || new_pipe (errp, err) < 0)
+  if ((!c->passthrough_stdio && (new_pipe (out1, err) < 0 || new_pipe (out2, err) < 0))
+      || new_pipe (errp, err) < 0)
     return -1;
+  if (c->passthrough_stdio)
+    {
+      out1[0] = out2[0] = -1;
+      out1[1] = c->init_out_fd[1];
+      out2[1] = c->init_out_fd[2];
+    }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0)
     return shim_make_error (err, errno, "socketpair");
   if (shim_join_namespaces (c->joins, c->n_joins, err) < 0)
@@ -307,6 +345,8 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   close (out2[1]);
   close (errp[1]);
   close (sock[1]);
+  if (c->init_in_fd >= 0)
+    close (c->init_in_fd);
   c->out_fd[1] = out1[0];
   c->out_fd[2] = out2[0];
   c->pid = pid;
@@ -325,7 +365,21 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
     {
       /* the init died early: its error (if any) is in the pipe */
     }
-  close (sock[0]);
+  if (c->start_fifo_fd >= 0)
+    {
+      char created = 0;
+      int got = shim_read_all (sock[0], &created, 1) == 1 && created == 'C';
+      close (sock[0]);
+      close (c->start_fifo_fd);
+      c->start_fifo_fd = -1;
+      if (got)
+        {
+          c->out_fd[0] = errp[0]; /* kept open (unread): a failed execve after `start` must not SIGPIPE */
+          return 0;
+        }
+    }
+  else
+    close (sock[0]);
   if (shim_sync_read_init_error (errp[0], err) < 0)
     {
       close (errp[0]);

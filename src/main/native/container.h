@@ -48,6 +48,10 @@ struct shim_container_s
   int init_sync_fd;   /* socket to the shim: waits for "ID maps written" */
   int init_err_fd;    /* CLOEXEC pipe: error JSON line on failure, EOF on successful exec */
   int init_out_fd[3]; /* write ends given to the container as stdout/stderr */
+  /* OCI command-line mode (oci.h) */
+  int passthrough_stdio; /* init_in_fd / init_out_fd are the caller's stdio, no log pipes */
+  int init_in_fd;        /* stdin for the container, -1 = /dev/null */
+  int start_fifo_fd;     /* O_PATH exec.fifo: the init blocks on it before execve, -1 = no */
 };
 typedef struct shim_container_s shim_container_t;
 

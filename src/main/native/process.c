@@ -246,28 +246,42 @@ string_array (json_object *arr)
 }
 
 int
-shim_exec (json_object *process, shim_error_t *err)
+shim_exec_resolve (json_object *process, char **path, shim_error_t *err)
 {
   cleanup_free char **argv = string_array (shim_spec_get (process, "args"));
   cleanup_free char **envp = string_array (shim_spec_get (process, "env"));
-  cleanup_free char *found = NULL;
-  const char *path = NULL;
+  const char *search = NULL;
   size_t i;
 
+  *path = NULL;
   if (argv[0] == NULL || argv[0][0] == '\0')
     return shim_make_error (err, EINVAL, "process.args is empty");
   for (i = 0; envp[i]; i++)
     if (strncmp (envp[i], "PATH=", 5) == 0)
-      path = envp[i] + 5;
-  if (strchr (argv[0], '/') == NULL)
+      search = envp[i] + 5;
+  if (strchr (argv[0], '/') != NULL)
     {
-      found = shim_find_executable (argv[0], path);
-      if (found == NULL && errno == EACCES)
-        return shim_make_error (err, EACCES, "exec `%s`: permission denied", argv[0]);
-      if (found == NULL)
-        return shim_make_error (err, ENOENT, "exec `%s`: executable file not found in $PATH", argv[0]);
+      *path = xstrdup (argv[0]);
+      return 0;
     }
-  execve (found ? found : argv[0], argv, envp);
+  *path = shim_find_executable (argv[0], search);
+  if (*path == NULL && errno == EACCES)
+    return shim_make_error (err, EACCES, "exec `%s`: permission denied", argv[0]);
+  if (*path == NULL)
+    return shim_make_error (err, ENOENT, "exec `%s`: executable file not found in $PATH", argv[0]);
+  return 0;
+}
+
+int
+shim_exec (json_object *process, shim_error_t *err)
+{
+  cleanup_free char **argv = string_array (shim_spec_get (process, "args"));
+  cleanup_free char **envp = string_array (shim_spec_get (process, "env"));
+  cleanup_free char *path = NULL;
+
+  if (shim_exec_resolve (process, &path, err) < 0)
+    return -1;
+  execve (path, argv, envp);
   if (errno == ENOENT)
     return shim_make_error (err, ENOENT, "exec `%s`: executable file not found", argv[0]);
   return shim_make_error (err, errno, "exec `%s`", argv[0]);

@@ -36,6 +36,8 @@ int shim_set_user (json_object *user, shim_error_t *err);
 int shim_set_cwd (const char *cwd, shim_error_t *err);
 int shim_set_close_fds (shim_error_t *err);
 int shim_exec (json_object *process, shim_error_t *err);
+/* The PATH lookup of shim_exec alone (OCI create reports it before waiting for `start`). */
+int shim_exec_resolve (json_object *process, char **path, shim_error_t *err);
 
 /* Pure: finds file in the colon-separated path list; returns a heap path or NULL with errno
    ENOENT (nothing) or EACCES (only non-executable candidates). */

@@ -17,6 +17,9 @@
  *   4. It supervises: output to the log file (k8s-file), signal forwarding, reaping; then writes
  *      the exit file atomically: {"exitCode":N,"signal":S,"oom":false,"finishedAt":"..."}.
  *   Without _SKIFF_SYNC_FD the lines go to stdout (for manual use).
+ *
+ *   skiff-shim exec ... joins a running container instead (exec.h); the OCI command-line subset
+ *   (create/start/state/kill/delete and `run ID`) is in oci.h.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -31,13 +34,23 @@
 #include "cloned_binary.h"
 #include "container.h"
 #include "exec.h"
+#include "oci.h"
 #include "supervise.h"
 #include "sync.h"
 #include "utils.h"
 
+enum shim_mode_e
+{
+  MODE_RUN,  /* daemon protocol */
+  MODE_EXEC, /* daemon protocol, into a running container */
+  MODE_OCI_CREATE,
+  MODE_OCI_RUN
+};
+
 struct shim_options_s
 {
-  int exec; /* 0: run, 1: exec */
+  enum shim_mode_e mode;
+  const char *root; /* OCI modes */
   const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir, *process;
   pid_t target;
 };
@@ -48,7 +61,10 @@ usage_and_exit (void)
   fprintf (stderr, "usage: skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH "
                    "[--pid-file PATH] [--cache-dir DIR]\n"
                    "       skiff-shim exec --bundle DIR --id ID --pid PID --process FILE --exit-file PATH "
-                   "--log-file PATH [--pid-file PATH] [--cache-dir DIR]\n(env _SKIFF_SYNC_FD=N)\n");
+                   "--log-file PATH [--pid-file PATH] [--cache-dir DIR]\n"
+                   "       (env _SKIFF_SYNC_FD=N)\n"
+                   "       skiff-shim [--root DIR] create|run [--bundle DIR] [--pid-file PATH] ID\n"
+                   "       skiff-shim [--root DIR] start|state|kill|delete [--force] ID [SIGNAL]\n");
   exit (2);
 }
 
@@ -64,11 +80,12 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
                                              { "pid", required_argument, 0, 'P' },
                                              { "process", required_argument, 0, 'x' },
                                              { 0, 0, 0, 0 } };
+  const char *cmd = argv[1];
   int ch;
 
-  if (argc < 2 || (strcmp (argv[1], "run") != 0 && strcmp (argv[1], "exec") != 0))
+  if (strcmp (cmd, "run") != 0 && strcmp (cmd, "exec") != 0 && strcmp (cmd, "create") != 0)
     usage_and_exit ();
-  o->exec = strcmp (argv[1], "exec") == 0;
+  o->mode = strcmp (cmd, "exec") == 0 ? MODE_EXEC : strcmp (cmd, "create") == 0 ? MODE_OCI_CREATE : MODE_RUN;
   optind = 2;
   while ((ch = getopt_long (argc, argv, "", long_opts, NULL)) != -1)
     switch (ch)
@@ -100,8 +117,19 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
       default:
         usage_and_exit ();
       }
+  if (o->mode == MODE_RUN && o->id == NULL && optind == argc - 1)
+    o->mode = MODE_OCI_RUN; /* `run [--bundle DIR] ID`: the OCI command */
+  if (o->mode == MODE_OCI_CREATE || o->mode == MODE_OCI_RUN)
+    {
+      if (optind != argc - 1 || o->exit_file || o->log_file || o->process || o->target)
+        usage_and_exit ();
+      o->id = argv[optind];
+      o->bundle = o->bundle ? o->bundle : ".";
+      return;
+    }
   if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc
-      || (o->exec && (o->target <= 0 || !o->process)) || (!o->exec && (o->target || o->process)))
+      || ((o->mode == MODE_EXEC) != (o->target > 0 && o->process != NULL))
+      || (o->mode == MODE_RUN && o->process))
     usage_and_exit ();
 }
 
@@ -112,12 +140,12 @@ parse_fd (const char *s)
   char *end = NULL;
   long fd = strtol (s, &end, 10);
 
-  if (end == s || *end != '\0' || fd < 3 || fd > 1048576 || fcntl ((int) fd, F_GETFD) < 0)
+  if (end == s || *end != '\0' || fd < 3 || fd > 1048576 || fcntl ((int)fd, F_GETFD) < 0)
     {
       fprintf (stderr, "skiff-shim: _SKIFF_SYNC_FD=`%s` is not an open file descriptor above 2\n", s);
       exit (2);
     }
-  return (int) fd;
+  return (int)fd;
 }
 
 /* Fails: sends the error on the sync fd (or prints it) and exits 1. */
@@ -130,9 +158,10 @@ static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
   exit (1);
 }
 
-/* Double fork + setsid; returns in the monitor only. */
+/* Double fork + setsid; returns in the monitor only.  The started process exits with the
+   intermediate's status, or (OCI modes) hands over to shim_oci_foreground on await_fd. */
 static int
-detach (shim_error_t *err)
+detach (const struct shim_options_s *o, int await_fd, int sync_fd, shim_error_t *err)
 {
   int devnull, status;
   pid_t pid = fork ();
@@ -143,8 +172,15 @@ detach (shim_error_t *err)
     {
       while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
         ;
+      if (await_fd >= 0)
+        {
+          close (sync_fd);
+          shim_oci_foreground (await_fd, o->root, o->id, o->mode == MODE_OCI_RUN);
+        }
       _exit (WIFEXITED (status) ? WEXITSTATUS (status) : 1);
     }
+  if (await_fd >= 0)
+    close (await_fd);
   if (setsid () < 0)
     return shim_make_error (err, errno, "setsid");
   pid = fork ();
@@ -159,6 +195,34 @@ detach (shim_error_t *err)
   return 0;
 }
 
+/* OCI create/run: state directory and exec.fifo; the caller's stdio goes to the container; the
+   monitor reports to the started process over a pipe (*await_fd) instead of a daemon. */
+static void
+prepare_oci (struct shim_options_s *o, shim_container_t *c, int *sync_fd, int *await_fd)
+{
+  shim_error_t err = NULL;
+  char *exit_file = NULL, *fifo = NULL;
+  int p[2], i;
+
+  if (shim_oci_prepare (o->root, o->id, &exit_file, &fifo, &err) < 0)
+    fail (-1, &err);
+  o->exit_file = exit_file;
+  c->start_fifo_fd = open (fifo, O_PATH | O_CLOEXEC);
+  free (fifo);
+  c->passthrough_stdio = 1;
+  c->init_in_fd = fcntl (0, F_DUPFD_CLOEXEC, 3);
+  for (i = 1; i <= 2; i++)
+    c->init_out_fd[i] = fcntl (i, F_DUPFD_CLOEXEC, 3);
+  if (c->start_fifo_fd < 0 || c->init_in_fd < 0 || c->init_out_fd[1] < 0 || c->init_out_fd[2] < 0
+      || pipe2 (p, O_CLOEXEC) < 0)
+    {
+      shim_make_error (&err, errno, "preparing container `%s`", o->id);
+      fail (-1, &err);
+    }
+  *await_fd = p[0];
+  *sync_fd = p[1];
+}
+
 int
 main (int argc, char **argv)
 {
@@ -166,35 +230,57 @@ main (int argc, char **argv)
   shim_error_t err = NULL;
   shim_container_t c;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
-  int sync_fd = env_fd ? parse_fd (env_fd) : 2;
+  int sync_fd = -1, await_fd = -1, oci;
+  cleanup_free char *default_root = NULL;
   cleanup_close int log_fd = -1;
   sigset_t old_mask;
-  char pidbuf[32];
+  char pidbuf[32], **orig_argv = argv;
 
+  if (argc >= 3 && strcmp (argv[1], "--root") == 0)
+    {
+      o.root = argv[2];
+      argv += 2; /* argv[0] is now the root: only getopt's messages use it */
+      argc -= 2;
+    }
+  if (o.root == NULL)
+    o.root = default_root = shim_oci_default_root ();
+  if (argc < 2)
+    usage_and_exit ();
+  if (strcmp (argv[1], "start") == 0 || strcmp (argv[1], "state") == 0 || strcmp (argv[1], "kill") == 0
+      || strcmp (argv[1], "delete") == 0)
+    return shim_oci_command (o.root, argc - 1, argv + 1);
   parse_options (argc, argv, &o);
-  if (shim_ensure_cloned_binary (argv, &err) < 0) /* keeps the sync fd: not CLOEXEC yet */
+  oci = o.mode == MODE_OCI_CREATE || o.mode == MODE_OCI_RUN;
+  if (!oci)
+    sync_fd = env_fd ? parse_fd (env_fd) : 2;
+  if (shim_ensure_cloned_binary (orig_argv, &err) < 0) /* keeps the sync fd: not CLOEXEC yet */
     fail (sync_fd, &err);
-  sync_fd = env_fd ? sync_fd : fcntl (1, F_DUPFD_CLOEXEC, 3);
-  if (sync_fd < 0 || fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
-    sync_fd = -1;
+  if (!oci)
+    {
+      sync_fd = env_fd ? sync_fd : fcntl (1, F_DUPFD_CLOEXEC, 3);
+      if (sync_fd < 0 || fcntl (sync_fd, F_SETFD, FD_CLOEXEC) < 0)
+        sync_fd = -1;
+    }
   signal (SIGPIPE, SIG_IGN);
-  if (shim_check_parent_writable (o.exit_file, &err) < 0
+  if ((!oci && shim_check_parent_writable (o.exit_file, &err) < 0)
       || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0)
     fail (sync_fd, &err);
-  log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (log_fd < 0)
+  if (oci)
+    prepare_oci (&o, &c, &sync_fd, &await_fd);
+  else if ((log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
     {
       shim_make_error (&err, errno, "open log file `%s`", o.log_file);
       fail (sync_fd, &err);
     }
-  if (detach (&err) < 0 || shim_block_signals (&old_mask, &err) < 0)
+  if (detach (&o, await_fd, sync_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
     fail (sync_fd, &err);
-  if ((o.exec ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
-              : shim_container_start (&c, &old_mask, sync_fd, &err))
+  if ((o.mode == MODE_EXEC ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
+                           : shim_container_start (&c, &old_mask, sync_fd, &err))
       < 0)
     fail (sync_fd, &err);
   snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
-  if (o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
+  if ((o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
+      || (oci && shim_oci_write_state (o.root, o.id, o.bundle, c.pid, &err) < 0))
     {
       kill (c.pid, SIGKILL);
       fail (sync_fd, &err);

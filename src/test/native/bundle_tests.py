@@ -377,6 +377,60 @@ time.sleep(60)
        [r[0] for r in results if r not in good])
 
 
+def oci_cli(rootless):
+    """The OCI command-line subset: create / state / start / kill / delete, and run."""
+    tag = "rootless" if rootless else "root"
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sh", "-c", "echo hi; trap 'exit 9' TERM; while :; do sleep 0.05; done"]
+    b = make_bundle(spec)
+    root = os.path.join(b, "state")
+    os.makedirs(root)
+    os.chmod(root, 0o777)
+
+    def cli(*args):
+        # the container's stdio is the caller's: files, so that nothing waits for a pipe's EOF
+        with open(os.path.join(b, "out"), "a") as out, open(os.path.join(b, "err"), "a") as err:
+            return subprocess.run(user_cmd(rootless, [SHIM, "--root", root] + list(args)), stdout=out, stderr=err,
+                                  stdin=subprocess.DEVNULL, cwd=b, timeout=30).returncode
+
+    def status(cid):
+        p = subprocess.run(user_cmd(rootless, [SHIM, "--root", root, "state", cid]), capture_output=True, text=True,
+                           timeout=30)
+        return json.loads(p.stdout) if p.returncode == 0 else None
+
+    rc = cli("create", "--pid-file", os.path.join(b, "pid"), "c1")
+    st = status("c1")
+    ok(rc == 0 and st and st["status"] == "created" and st["pid"] == int(open(os.path.join(b, "pid")).read())
+       and st["bundle"] == b and st["id"] == "c1", "%s: OCI create -> state created with the pid file's pid" % tag, (rc, st))
+    rc = cli("start", "c1")
+    time.sleep(0.3)
+    st = status("c1")
+    ok(rc == 0 and st and st["status"] == "running", "%s: OCI start -> running" % tag, (rc, st))
+    ok(cli("delete", "c1") == 1 and "is running (use --force)" in open(os.path.join(b, "err")).read(),
+       "%s: OCI delete of a running container is refused" % tag)
+    rc = cli("kill", "c1", "SIGTERM")
+    time.sleep(0.5)
+    st = status("c1")
+    ex = json.load(open(os.path.join(root, "c1", "exit.json"))) if os.path.exists(os.path.join(root, "c1", "exit.json")) else None
+    ok(rc == 0 and st and st["status"] == "stopped" and ex and ex["exitCode"] == 9,
+       "%s: OCI kill SIGTERM -> stopped, exit code 9" % tag, (rc, st, ex))
+    ok(cli("delete", "c1") == 0 and not os.path.exists(os.path.join(root, "c1")) and status("c1") is None,
+       "%s: OCI delete removes the state" % tag)
+    ok(cli("create", "c3") == 0 and cli("create", "c3") == 1 and cli("delete", "--force", "c3") == 0
+       and not os.path.exists(os.path.join(root, "c3")),
+       "%s: OCI create of an existing id fails; delete --force kills a created container" % tag)
+    spec["process"]["args"] = ["/bin/sh", "-c", "echo out-of-run; exit 3"]
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "c2")
+    ok(rc == 3 and "out-of-run" in open(os.path.join(b, "out")).read() and not os.path.exists(os.path.join(root, "c2")),
+       "%s: OCI run passes stdio through, returns the exit code and deletes the container" % tag, rc)
+    spec["process"]["args"] = ["nosuchbinary"]
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "c4")
+    ok(rc != 0 and "executable file not found" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "c4")), "%s: OCI run of a missing binary fails cleanly" % tag, rc)
+
+
 def exec_tests(rootless):
     """`skiff-shim exec`: a new process in the namespaces of a running container."""
     tag = "rootless" if rootless else "root"
@@ -507,6 +561,24 @@ def security_extras(rootless):
     ok(len(lines) == 2 and "resource limits ignored" in lines[0].get("warning", "") and "pid" in lines[1],
        "%s: {\"warning\"} line before {\"pid\"} (limits without a writable cgroup)" % tag, lines)
 
+    # dev.skiff.cgroup.path: limits then the pid go to the named directory's files.  This host has
+    # no writable (delegated) cgroup, so a directory with the same file names stands in for one.
+    cg = os.path.join(WORK, "fakecg-%s" % tag)
+    os.makedirs(cg, exist_ok=True)
+    for f in ["cgroup.procs", "memory.max", "pids.max", "cpu.max"]:
+        open(os.path.join(cg, f), "w").close()
+        os.chmod(os.path.join(cg, f), 0o666)
+    spec = base_spec(rootless)
+    spec["annotations"] = {"dev.skiff.cgroup.path": cg}
+    spec["linux"]["resources"] = {"memory": {"limit": 100000000}, "pids": {"limit": 50},
+                                  "cpu": {"quota": 50000, "period": 100000}}
+    lines, ex, log, b = run_shim(spec, rootless)
+    got = {f: open(os.path.join(cg, f)).read() for f in ["cgroup.procs", "memory.max", "pids.max", "cpu.max"]}
+    pid = [l["pid"] for l in lines if "pid" in l]
+    ok(pid and got == {"cgroup.procs": str(pid[0]), "memory.max": "100000000", "pids.max": "50",
+                       "cpu.max": "50000 100000"} and not any("warning" in l for l in lines),
+       "%s: cgroup annotation: limits and pid written to the directory's files" % tag, (lines, got))
+
     # MAC requested on a host without the LSM: a clear error, never a silent skip
     spec = base_spec(rootless)
     spec["process"]["apparmorProfile"] = "skiff-default"
@@ -630,6 +702,7 @@ def main():
     build_rootfs()
     suite(False)
     exec_tests(False)
+    oci_cli(False)
     robustness(False)
     security_extras(False)
     differential(False)
@@ -641,6 +714,7 @@ def main():
     if have_user:
         suite(True)
         exec_tests(True)
+        oci_cli(True)
         robustness(True)
         security_extras(True)
         differential(True)
