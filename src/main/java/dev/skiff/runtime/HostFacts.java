@@ -26,12 +26,18 @@ public record HostFacts(
     boolean apparmorEnabled,
     boolean selinuxEnabled,
     List<IdMapLine> uidMap,
-    List<IdMapLine> gidMap) {
+    List<IdMapLine> gidMap,
+    long boundingCaps) {
 
   public HostFacts {
     cgroupControllers = List.copyOf(cgroupControllers);
     uidMap = List.copyOf(uidMap);
     gidMap = List.copyOf(gidMap);
+  }
+
+  /** True when the daemon's own bounding set holds capability {@code number}. */
+  public boolean hasBoundingCap(int number) {
+    return (boundingCaps & (1L << number)) != 0;
   }
 
   /** One line of /proc/self/uid_map or gid_map. */

@@ -48,7 +48,8 @@ public final class HostProbe {
         "Y".equals(read(sys.resolve("module/apparmor/parameters/enabled"))),
         Files.exists(sys.resolve("fs/selinux/enforce")),
         idMap(proc.resolve("self/uid_map")),
-        idMap(proc.resolve("self/gid_map")));
+        idMap(proc.resolve("self/gid_map")),
+        boundingCaps());
   }
 
   /** The Go-style architecture name podman reports ("amd64", "arm64"). */
@@ -112,6 +113,15 @@ public final class HostProbe {
       }
     }
     return null;
+  }
+
+  private long boundingCaps() {
+    String hex = statusField("CapBnd");
+    try {
+      return hex == null ? -1L : Long.parseUnsignedLong(hex, 16);
+    } catch (NumberFormatException e) {
+      return -1L;
+    }
   }
 
   private static List<HostFacts.IdMapLine> idMap(Path p) {

@@ -119,6 +119,9 @@ class ContainerLifecycleIT {
     String user = runAndLog(p, "id -u; id -g; grep CapEff /proc/self/status", "--user", "1000:1000");
     assertTrue(user.startsWith("1000\n1000\n"), user);
     assertTrue(user.contains("CapEff:\t0000000000000000"), user);
+    String priv = runAndLog(p, "grep -E '^(CapEff|Seccomp):' /proc/self/status", "--privileged");
+    assertTrue(priv.contains("Seccomp:\t0"), priv);
+    assertFalse(priv.contains("CapEff:\t00000000800405fb"), priv);
     String ulimit = runAndLog(p, "ulimit -n", "--ulimit", "nofile=512:512");
     assertEquals("512", ulimit.trim());
   }

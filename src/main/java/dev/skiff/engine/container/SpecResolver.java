@@ -87,8 +87,8 @@ public class SpecResolver {
     String hostname = b.hostname().isEmpty() ? id.substring(0, 12) : b.hostname();
     String userSpec = !b.user().isEmpty() ? b.user() : ic.user() == null ? "" : ic.user();
     ProcessResolver.User user = ProcessResolver.user(userSpec, image.layersTopFirst());
-    CapabilityPlan caps = CapabilityPlan.resolve(Capability.PODMAN_DEFAULTS, s.capAdd(), s.capDrop(), s.privileged(),
-        user.uid() != 0);
+    CapabilityPlan caps = availableOnly(CapabilityPlan.resolve(Capability.PODMAN_DEFAULTS, s.capAdd(), s.capDrop(),
+        s.privileged(), user.uid() != 0), s.capAdd());
     MacRequest mac = new MacRequest(
         s.apparmorProfile().isEmpty() ? Optional.empty() : Optional.of(AppArmorProfile.parse(s.apparmorProfile())),
         SelinuxOptions.parse(s.selinuxOpts()));
@@ -120,6 +120,26 @@ public class SpecResolver {
     OciSpec oci = new OciSpec(OciSpec.VERSION, process, new OciSpec.Root("rootfs", spec.storage().readOnlyRootfs()),
         hostname, mounts, linux, annotations);
     return new Resolution(oci, warnings);
+  }
+
+  /**
+   * A container can only get capabilities the daemon's own bounding set holds (a kernel rule).
+   * Explicitly added ones that it lacks are an error; defaults and --privileged are narrowed.
+   */
+  private CapabilityPlan availableOnly(CapabilityPlan plan, List<String> capAdd) {
+    for (String name : capAdd) {
+      if (!name.equalsIgnoreCase("ALL")) {
+        Capability c = Capability.parse(name);
+        if (!host.hasBoundingCap(c.number())) {
+          throw new InvalidArgumentException("capability " + c.capName() + " cannot be added: skiffd itself does not"
+              + " hold it (not in its bounding set)");
+        }
+      }
+    }
+    java.util.function.Function<Set<Capability>, Set<Capability>> keep = set -> set.stream()
+        .filter(c -> host.hasBoundingCap(c.number())).collect(java.util.stream.Collectors.toSet());
+    return new CapabilityPlan(keep.apply(plan.bounding()), keep.apply(plan.effective()), keep.apply(plan.permitted()),
+        keep.apply(plan.inheritable()), keep.apply(plan.ambient()));
   }
 
   private IdMapPlan idMaps(ContainerSpec.Security s, ProcessResolver.User user) {
