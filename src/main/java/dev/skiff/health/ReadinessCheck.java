@@ -1,6 +1,7 @@
 package dev.skiff.health;
 
 import dev.skiff.config.SkiffConfig;
+import dev.skiff.engine.DaemonIdentity;
 import dev.skiff.runtime.ShimBinary;
 import dev.skiff.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,17 +11,22 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the store answers and the shim binary can be run; otherwise says why not. */
+/**
+ * Ready when the store answers, the shim binary can be run and the daemon's subordinate ID ranges
+ * are usable; otherwise says why not (with the fix for missing ranges).
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
   private final Store store;
   private final SkiffConfig config;
+  private final DaemonIdentity identity;
 
-  public ReadinessCheck(Store store, SkiffConfig config) {
+  public ReadinessCheck(Store store, SkiffConfig config, DaemonIdentity identity) {
     this.store = store;
     this.config = config;
+    this.identity = identity;
   }
 
   @Override
@@ -30,7 +36,9 @@ public class ReadinessCheck implements HealthCheck {
     b.withData("store", storeOk ? "open: " + store.database().file() : "not answering: " + store.database().file());
     Optional<String> shimProblem = new ShimBinary(config.shim()).problem();
     b.withData("shim", shimProblem.orElse("ok: " + config.shim().map(Object::toString).orElse("")));
-    if (!storeOk || shimProblem.isPresent()) {
+    Optional<String> idProblem = identity.problem();
+    b.withData("subordinateIds", idProblem.orElse("ok: " + identity.defaultUidMap().toProcLines()));
+    if (!storeOk || shimProblem.isPresent() || idProblem.isPresent()) {
       b.down();
     }
     return b.build();

@@ -1,4 +1,4 @@
 /**
- * SmallRye Health liveness and readiness checks. Reads store and runtime state; changes nothing.
+ * SmallRye Health liveness and readiness checks. Reads store, runtime and engine state; changes nothing.
  */
 package dev.skiff.health;

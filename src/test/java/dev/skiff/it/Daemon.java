@@ -23,6 +23,7 @@ final class Daemon implements AutoCloseable {
   final Path runroot;
   final Path log;
   private final List<String> extraArgs;
+  private String javaOpts = "";
   private Process process;
 
   private Daemon(TestUser user, Path dir, List<String> extraArgs) {
@@ -50,6 +51,14 @@ final class Daemon implements AutoCloseable {
     }
   }
 
+  /** Starts a daemon with extra JVM options (SKIFF_JAVA_OPTS), e.g. configuration properties. */
+  static Daemon startWithJavaOpts(TestUser user, String javaOpts) {
+    Daemon d = create(user);
+    d.javaOpts = javaOpts;
+    d.start();
+    return d;
+  }
+
   static Daemon start(TestUser user, String... extraArgs) {
     Daemon d = create(user, extraArgs);
     d.start();
@@ -60,6 +69,9 @@ final class Daemon implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(Install.skiffd().toString(),
         "--socket", socket.toString(), "--root", root.toString(), "--runroot", runroot.toString()));
     cmd.addAll(extraArgs);
+    if (!javaOpts.isEmpty()) {
+      cmd.addAll(0, List.of("env", "SKIFF_JAVA_OPTS=" + javaOpts));
+    }
     return Exec.as(user, cmd);
   }
 
