@@ -15,12 +15,14 @@ class ContainerRestartIT {
         Podman p = new Podman(d);
         p.ok("load", "-i", TestImages.dockerArchive().toString());
         p.ok("run", "-d", "--name", "long", TestImages.NAME, "sleep", "1000");
-        p.ok("run", "-d", "--name", "short", TestImages.NAME, "sh", "-c", "sleep 2; exit 7");
+        p.ok("run", "-d", "--name", "short", TestImages.NAME, "sh", "-c", "sleep 1; exit 7");
         String pid = p.ok("inspect", "--format", "{{.State.Pid}}", "long");
         d.kill9();
         Daemon.sleep(3000); // "short" exits while no daemon is running
         d.start();
         assertEquals("running " + pid, p.ok("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", "long"));
+        // it exited while no daemon ran (the shim wrote its exit file); wait returns at once either way
+        assertEquals("7", p.ok("wait", "short"));
         assertEquals("exited 7", p.ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "short"));
         assertEquals(2, p.ok("ps", "-a", "--format", "{{.Names}}").lines().count());
         p.ok("stop", "-t", "0", "long");
