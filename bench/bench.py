@@ -203,6 +203,110 @@ def measure(d, image_archive, n, quick):
     for k, v in steps.items():
         if v:
             r[f"{k} of `true` (ms)"] = v
+    if steps["lifecycle total"]:
+        r.update(concurrency(d.sock, image, 4, 10 if quick else 40))
+        r.update(many(d, c, image, 100 if quick else 1000))
+        r.update(shim_memory(d, c, image))
+        r.update(logs(c, image, quick))
+    return r
+
+
+def concurrency(sock, image, workers, total):
+    """`total` lifecycles by `workers` concurrent clients: containers per second."""
+    import threading
+    done, errors = [], []
+    per = total // workers
+
+    def work():
+        c = Client(sock)
+        for _ in range(per):
+            try:
+                lifecycle(c, image)
+                done.append(1)
+            except Exception as e:  # noqa: BLE001
+                errors.append(str(e))
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    t0 = time.perf_counter()
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    dt = time.perf_counter() - t0
+    if errors:
+        print(f"# concurrency errors: {errors[:2]}", file=sys.stderr)
+    return {f"{workers} clients x{per}: containers/s": [len(done) / dt]}
+
+
+def many(d, c, image, n):
+    """Create n containers: create latency of the first and last 100; list all; inspect one; RSS."""
+    r = {}
+    rss0 = rss_kib(d.pid()) / 1024
+    lat, ids = [], []
+    for i in range(n):
+        t0 = time.perf_counter()
+        _, out = c.req("POST", "/containers/create", {"image": image, "command": ["true"], "netns": {"nsmode": "none"}},
+                       expect=(201,))
+        lat.append((time.perf_counter() - t0) * 1000)
+        ids.append(json.loads(out)["Id"])
+    r[f"create, first 100 of {n} (ms)"] = lat[:100]
+    r[f"create, last 100 of {n} (ms)"] = lat[-100:]
+    lst = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        c.req("GET", "/containers/json?all=true", expect=(200,))
+        lst.append((time.perf_counter() - t0) * 1000)
+    r[f"list {n} containers (ms)"] = lst
+    ins = []
+    for _ in range(50):
+        t0 = time.perf_counter()
+        c.req("GET", f"/containers/{ids[n // 2]}/json", expect=(200,))
+        ins.append((time.perf_counter() - t0) * 1000)
+    r["inspect one (ms)"] = ins
+    r[f"daemon RSS before/after {n} creates (MiB)"] = [rss0, rss_kib(d.pid()) / 1024]
+    for cid in ids:
+        c.req("DELETE", f"/containers/{cid}?force=true", expect=(200,))
+    return r
+
+
+def shim_memory(d, c, image):
+    """RSS and PSS of the process supervising one sleeping container (conmon for Podman)."""
+    _, out = c.req("POST", "/containers/create", {"image": image, "command": ["sleep", "300"],
+                                                  "netns": {"nsmode": "none"}}, expect=(201,))
+    cid = json.loads(out)["Id"]
+    c.req("POST", f"/containers/{cid}/start", expect=(204,))
+    time.sleep(0.5)
+    name = "skiff-shim" if d.kind == "skiff" else "conmon"
+    pids = subprocess.run(["pgrep", "-f", f"{name}.*{cid[:12]}" if d.kind == "podman" else f"^{name}"],
+                          capture_output=True, text=True).stdout.split()
+    if d.kind == "skiff":  # the shim re-execs from a memfd: match by the container's pid parent
+        _, info = c.req("GET", f"/containers/{cid}/json")
+        pid = json.loads(info)["State"]["Pid"]
+        with open(f"/proc/{pid}/stat") as f:
+            pids = [f.read().rsplit(")", 1)[1].split()[1]]
+    r = {}
+    if pids:
+        p = int(pids[0])
+        r["supervisor RSS (KiB)"] = [rss_kib(p)]
+        r["supervisor PSS (KiB)"] = [pss_kib(p)]
+    c.req("DELETE", f"/containers/{cid}?force=true&timeout=0", expect=(200,))
+    return r
+
+
+def logs(c, image, quick):
+    """Log ingest (container writes N MB, until exit) and read-back rates for short and long lines."""
+    r = {}
+    mb = 2 if quick else 20
+    for label, line in (("2-byte", "a"), ("1000-byte", "a" * 999)):
+        script = f"yes {line} | head -c {mb * 1024 * 1024}"
+        _, out = c.req("POST", "/containers/create", {"image": image, "command": ["sh", "-c", script],
+                                                      "netns": {"nsmode": "none"}}, expect=(201,))
+        cid = json.loads(out)["Id"]
+        t0 = time.perf_counter()
+        c.req("POST", f"/containers/{cid}/start", expect=(204,))
+        c.req("POST", f"/containers/{cid}/wait", expect=(200,))
+        r[f"log ingest, {label} lines (MB/s)"] = [mb / (time.perf_counter() - t0)]
+        t0 = time.perf_counter()
+        _, body = c.req("GET", f"/containers/{cid}/logs?stdout=true&stderr=true", expect=(200,))
+        r[f"log read-back, {label} lines (MB/s)"] = [mb / (time.perf_counter() - t0)]
+        c.req("DELETE", f"/containers/{cid}?force=true", expect=(200,))
     return r
 
 

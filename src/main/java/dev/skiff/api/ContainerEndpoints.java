@@ -54,12 +54,16 @@ public class ContainerEndpoints {
     Instant now = Instant.now();
     LogOptions o = new LogOptions(stdout || !stderr, stderr || !stdout, TimeParam.parse(since, "since", now),
         TimeParam.parse(until, "until", now), tail(tail), follow);
-    StreamingOutput body = out -> {
+    StreamingOutput body = raw -> {
+      java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(raw, 64 * 1024);
       try {
         logs.stream(c, o, l -> {
           Frames.write(out, l.stderr() ? 2 : 1, timestamps ? stamp(l) : l.payload());
-          out.flush();
+          if (follow) {
+            out.flush(); // a follower sees each line as it comes
+          }
         });
+        out.flush();
       } catch (java.io.IOException gone) {
         // the client closed the stream (e.g. Testcontainers after matching a line)
       }

@@ -6,7 +6,12 @@ import java.time.Instant;
  * One record of a k8s-file log: {@code <RFC3339Nano> stdout|stderr F|P <text>}. {@code partial}
  * (P) means the text continues in the next record; a full record (F) ends a line.
  */
-public record LogLine(Instant time, boolean stderr, boolean partial, String text) {
+public record LogLine(String timeText, boolean stderr, boolean partial, String text) {
+
+  /** The record's time; parsed on demand, since most reads never look at it. */
+  public Instant time() {
+    return Instant.parse(timeText);
+  }
 
   /** Parses one record; empty when the line is not in k8s-file format. */
   public static java.util.Optional<LogLine> parse(String line) {
@@ -19,10 +24,8 @@ public record LogLine(Instant time, boolean stderr, boolean partial, String text
     if (a < 0 || b < 0 || c < 0) {
       return java.util.Optional.empty();
     }
-    Instant t;
-    try {
-      t = Instant.parse(line.substring(0, a));
-    } catch (java.time.format.DateTimeParseException e) {
+    String t = line.substring(0, a);
+    if (a < 20 || t.charAt(4) != '-' || t.charAt(10) != 'T' || t.charAt(a - 1) != 'Z') {
       return java.util.Optional.empty();
     }
     String stream = line.substring(a + 1, b);

@@ -36,6 +36,28 @@ public final class LogReader {
     return lastLines(all, tail);
   }
 
+  /** A consumer of records that may fail with an I/O error (the client went away). */
+  @FunctionalInterface
+  public interface RecordSink {
+    void accept(LogLine line) throws IOException;
+  }
+
+  /** Streams every record of {@code file} that passes {@code filter}, without holding them. */
+  public static void forEach(Path file, Predicate<LogLine> filter, RecordSink sink) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String s;
+      while ((s = r.readLine()) != null) {
+        var line = LogLine.parse(s);
+        if (line.isPresent() && filter.test(line.get())) {
+          sink.accept(line.get());
+        }
+      }
+    }
+  }
+
   /** The records of the last {@code tail} lines (-1 = all); a line ends with a full record. */
   public static List<LogLine> lastLines(List<LogLine> records, int tail) {
     if (tail < 0) {

@@ -37,6 +37,10 @@ public class ContainerLogService {
     Predicate<LogLine> filter = l -> (l.stderr() ? o.stderr() : o.stdout())
         && (o.since() == null || !l.time().isBefore(o.since()))
         && (o.until() == null || l.time().isBefore(o.until()));
+    if (!o.follow() && o.tail() < 0) {
+      LogReader.forEach(log, filter, sink::accept);
+      return;
+    }
     if (!o.follow()) {
       for (LogLine l : LogReader.read(log, filter, o.tail())) {
         sink.accept(l);

@@ -48,9 +48,8 @@ public class ContainerService {
 
   private static final Logger LOG = Logger.getLogger(ContainerService.class);
 
-  private final ContainerStore store;
+  private final ContainerIndex store;
   private final ContainerDirs dirs;
-  private final ContainerCodec codec = new ContainerCodec();
   private final EventService events;
   private final ImageResolver images;
   private final SpecResolver resolver;
@@ -61,7 +60,7 @@ public class ContainerService {
 
   public ContainerService(Store store, EventService events, ImageResolver images, SpecResolver resolver,
       SkiffConfig config) {
-    this.store = new ContainerStore(store.database());
+    this.store = new ContainerIndex(new ContainerStore(store.database()));
     this.dirs = new ContainerDirs(config.root(), config.runroot());
     this.events = events;
     this.images = images;
@@ -94,7 +93,7 @@ public class ContainerService {
     SpecResolver.Resolution r = resolver.resolve(id, spec, image);
     ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
         ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0);
-    if (!store.insert(codec.row(c))) {
+    if (!store.insert(c)) {
       throw nameInUse(name);
     }
     events.emit("container", "create", id, attributes(c));
@@ -127,7 +126,7 @@ public class ContainerService {
   }
 
   public List<ContainerRecord> list(Predicate<ContainerRecord> filter) {
-    return store.all().stream().map(codec::record).filter(filter).toList();
+    return store.all().stream().filter(filter).toList();
   }
 
   private Optional<ContainerRecord> find(String nameOrId) {
@@ -136,16 +135,16 @@ public class ContainerService {
     }
     var byId = store.byId(nameOrId);
     if (byId.isPresent()) {
-      return byId.map(codec::record);
+      return byId;
     }
     var byName = store.byName(nameOrId);
     if (byName.isPresent()) {
-      return byName.map(codec::record);
+      return byName;
     }
     if (nameOrId.matches("[0-9a-f]{3,63}")) {
       var matches = store.byIdPrefix(nameOrId);
       if (matches.size() == 1) {
-        return Optional.of(codec.record(matches.get(0)));
+        return Optional.of(matches.get(0));
       }
       if (matches.size() > 1) {
         throw new InvalidArgumentException("more than one container matches the id prefix \"" + nameOrId + "\"");
@@ -248,8 +247,7 @@ public class ContainerService {
 
   /** After a daemon restart: containers whose shim wrote an exit file meanwhile have exited. */
   private void reconcile() {
-    for (var row : store.all()) {
-      ContainerRecord c = codec.record(row);
+    for (ContainerRecord c : store.all()) {
       if (!c.isRunning()) {
         continue;
       }
@@ -413,7 +411,7 @@ public class ContainerService {
     String id = inspect(nameOrId).id();
     locked(id, () -> {
       ContainerRecord c = reload(id);
-      if (!store.update(codec.row(c.renamed(newName)))) {
+      if (!store.update(c.renamed(newName))) {
         throw nameInUse(newName);
       }
       events.emit("container", "rename", id, attributes(c.renamed(newName)));
@@ -428,11 +426,11 @@ public class ContainerService {
   }
 
   private ContainerRecord reload(String id) {
-    return store.byId(id).map(codec::record).orElseThrow(() -> noSuchContainer(id));
+    return store.byId(id).orElseThrow(() -> noSuchContainer(id));
   }
 
   private void save(ContainerRecord c) {
-    if (!store.update(codec.row(c))) {
+    if (!store.update(c)) {
       throw noSuchContainer(c.id());
     }
   }
