@@ -128,13 +128,25 @@ public class ApiRouter {
     rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
   }
 
-  /** SO_PEERCRED of the connection (Vert.x serves unix sockets through Netty epoll only). */
+  private static final io.netty.util.AttributeKey<PeerCredentials> PEER =
+      io.netty.util.AttributeKey.valueOf("skiff.peer");
+
+  /**
+   * SO_PEERCRED of the connection (Vert.x serves unix sockets through Netty epoll only), read once
+   * per connection: the peer of a connected unix socket cannot change.
+   */
   static Optional<PeerCredentials> peerOf(HttpServerRequest req) {
     if (req.connection() instanceof io.vertx.core.net.impl.ConnectionBase cb) {
       Channel ch = cb.channel();
+      PeerCredentials cached = ch.attr(PEER).get();
+      if (cached != null) {
+        return Optional.of(cached);
+      }
       if (ch instanceof io.netty.channel.epoll.EpollDomainSocketChannel ds) {
         try {
-          return Optional.of(ds.peerCredentials());
+          PeerCredentials pc = ds.peerCredentials();
+          ch.attr(PEER).set(pc);
+          return Optional.of(pc);
         } catch (IOException e) {
           return Optional.empty();
         }
