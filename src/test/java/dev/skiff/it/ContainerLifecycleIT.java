@@ -145,6 +145,27 @@ class ContainerLifecycleIT {
     assertNotEquals(0, priv.exit());
   }
 
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("clients")
+  void restartPolicies_areAppliedByTheDaemon(Podman p) {
+    String failing = "rp" + System.nanoTime();
+    p.ok("run", "-d", "--name", failing, "--restart", "on-failure:2", TestImages.NAME, "sh", "-c", "exit 1");
+    String state = "";
+    for (int i = 0; i < 100 && !state.equals("exited 2"); i++) {
+      Daemon.sleep(100);
+      state = p.ok("inspect", "--format", "{{.State.Status}} {{.RestartCount}}", failing);
+    }
+    assertEquals("exited 2", state, "two restarts, then it stays exited");
+    String always = "ra" + System.nanoTime();
+    p.ok("run", "-d", "--name", always, "--restart", "always", TestImages.NAME, "sleep", "1000");
+    p.ok("stop", "-t", "0", always);
+    Daemon.sleep(500);
+    assertEquals("exited", p.ok("inspect", "--format", "{{.State.Status}}", always), "a stopped container stays stopped");
+    var conflict = p.run("create", "--rm", "--restart", "always", TestImages.NAME, "true");
+    assertTrue(conflict.exit() != 0 && conflict.stderr().contains("conflicts"), conflict.stderr());
+    p.ok("rm", "-f", failing, always);
+  }
+
   /** Runs {@code sh -c script} detached with extra flags, waits, and returns its output. */
   static String runAndLog(Podman p, String script, String... flags) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "-d"));

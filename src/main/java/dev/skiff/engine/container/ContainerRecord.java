@@ -12,6 +12,7 @@ import java.util.List;
  * @param oci the resolved OCI config written to the bundle (the effective security settings)
  * @param pid the container's init pid while running, else 0
  * @param error why the last start failed, or ""
+ * @param stoppedByUser a client stopped or killed it (restart policies then leave it stopped)
  */
 public record ContainerRecord(
     String id,
@@ -28,7 +29,8 @@ public record ContainerRecord(
     String error,
     JsonNode oci,
     List<String> warnings,
-    int restartCount) {
+    int restartCount,
+    boolean stoppedByUser) {
 
   public static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
@@ -41,27 +43,39 @@ public record ContainerRecord(
 
   public ContainerRecord withState(ContainerState s) {
     return new ContainerRecord(id, name, spec, imageId, imageName, created, s, pid, exitCode, startedAt, finishedAt,
-        error, oci, warnings, restartCount);
+        error, oci, warnings, restartCount, stoppedByUser);
   }
 
   public ContainerRecord started(long newPid, Instant at) {
     return new ContainerRecord(id, name, spec, imageId, imageName, created, ContainerState.RUNNING, newPid, 0, at,
-        ZERO_TIME, "", oci, warnings, restartCount);
+        ZERO_TIME, "", oci, warnings, restartCount, false);
   }
 
   public ContainerRecord exited(int code, Instant at) {
     return new ContainerRecord(id, name, spec, imageId, imageName, created, ContainerState.EXITED, 0, code, startedAt,
-        at, error, oci, warnings, restartCount);
+        at, error, oci, warnings, restartCount, stoppedByUser);
   }
 
   public ContainerRecord failed(String why, int code) {
     return new ContainerRecord(id, name, spec, imageId, imageName, created, ContainerState.EXITED, 0, code, startedAt,
-        Instant.now(), why, oci, warnings, restartCount);
+        Instant.now(), why, oci, warnings, restartCount, stoppedByUser);
   }
 
   public ContainerRecord renamed(String newName) {
     return new ContainerRecord(id, newName, spec, imageId, imageName, created, state, pid, exitCode, startedAt,
-        finishedAt, error, oci, warnings, restartCount);
+        finishedAt, error, oci, warnings, restartCount, stoppedByUser);
+  }
+
+  /** Marks that a client asked it to stop (kept until the next start). */
+  public ContainerRecord markStoppedByUser() {
+    return new ContainerRecord(id, name, spec, imageId, imageName, created, state, pid, exitCode, startedAt,
+        finishedAt, error, oci, warnings, restartCount, true);
+  }
+
+  /** Counts one automatic restart (by the restart policy). */
+  public ContainerRecord restarted() {
+    return new ContainerRecord(id, name, spec, imageId, imageName, created, state, pid, exitCode, startedAt,
+        finishedAt, error, oci, warnings, restartCount + 1, false);
   }
 
   public boolean isRunning() {

@@ -88,11 +88,12 @@ public class ContainerService {
     if (spec.basic().image().isEmpty()) {
       throw new InvalidArgumentException("no image given for the container");
     }
+    RestartPolicy.validate(spec.basic());
     ResolvedImage image = images.resolve(spec.basic().image());
     String id = ContainerNames.newId();
     SpecResolver.Resolution r = resolver.resolve(id, spec, image);
     ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
-        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0);
+        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0, false);
     if (!store.insert(c)) {
       throw nameInUse(name);
     }
@@ -242,7 +243,33 @@ public class ContainerService {
     waiters.stateChanged(c.id(), ContainerState.EXITED, true, exitCode);
     if (c.spec().basic().remove()) {
       removeLocked(exited);
+    } else if (RestartPolicy.of(c.spec().basic()).shouldRestart(exited)) {
+      scheduleRestart(exited);
     }
+  }
+
+  /** Restarts a container its policy wants running again, after a backoff that grows with its restarts. */
+  private void scheduleRestart(ContainerRecord c) {
+    long delayMs = Math.min(100L << Math.min(c.restartCount(), 6), 5_000L);
+    Thread.ofVirtual().name("skiff-restart-" + c.id().substring(0, 12)).start(() -> {
+      try {
+        Thread.sleep(delayMs);
+        locked(c.id(), () -> {
+          ContainerRecord cur = store.byId(c.id()).orElse(null);
+          if (cur != null && cur.state() == ContainerState.EXITED && !cur.stoppedByUser()) {
+            ContainerRecord counted = cur.restarted();
+            save(counted);
+            events.emit("container", "restart", c.id(), attributes(counted));
+            startLocked(counted);
+          }
+          return null;
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.warnf("restarting container %s by its restart policy failed: %s", c.id(), e.getMessage());
+      }
+    });
   }
 
   /** After a daemon restart: containers whose shim wrote an exit file meanwhile have exited. */
@@ -307,6 +334,7 @@ public class ContainerService {
     int timeout = timeoutSeconds >= 0 ? timeoutSeconds
         : c.spec().basic().stopTimeout() >= 0 ? c.spec().basic().stopTimeout() : 10;
     CompletableFuture<Integer> exited = waitFor(c.id(), Set.of(WaitCondition.STOPPED));
+    markStoppedByUser(c.id());
     int signal = stopSignal(c);
     signalLocked(c.id(), signal, true);
     events.emit("container", "stop", c.id(), attributes(c));
@@ -333,8 +361,21 @@ public class ContainerService {
   /** Sends {@code signal} to a running container. */
   public void kill(String nameOrId, int signal) {
     ContainerRecord c = inspect(nameOrId);
+    if (signal == 9 || signal == 15 || signal == 2) {
+      markStoppedByUser(c.id());
+    }
     signalLocked(c.id(), signal, true);
     events.emit("container", "kill", c.id(), attributes(c));
+  }
+
+  private void markStoppedByUser(String id) {
+    locked(id, () -> {
+      ContainerRecord cur = reload(id);
+      if (cur.isRunning()) {
+        save(cur.markStoppedByUser());
+      }
+      return null;
+    });
   }
 
   private void signalLocked(String id, int signal, boolean mustRun) {
