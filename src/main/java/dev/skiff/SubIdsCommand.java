@@ -60,7 +60,6 @@ final class SubIdsCommand {
           case "--size" -> size = number(value(args, ++i, a));
           case "--force-additional" -> additional = true;
           case "--root" -> root = Path.of(value(args, ++i, a)).toAbsolutePath();
-          case "--shim" -> value(args, ++i, a); // added by older launchers; not used here
           default -> {
             if (a.startsWith("--size=")) {
               size = number(a.substring(7));
