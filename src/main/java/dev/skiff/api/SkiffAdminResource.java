@@ -29,11 +29,17 @@ public class SkiffAdminResource {
   @Produces(MediaType.APPLICATION_JSON)
   public SubIdGrant addSubIds(
       @QueryParam("user") String user,
-      @QueryParam("size") @DefaultValue("65536") long size,
+      @QueryParam("size") @DefaultValue("65536") String size,
       @QueryParam("additional") @DefaultValue("false") boolean additional) {
     if (user == null || user.isBlank()) {
       throw new InvalidArgumentException("the user query parameter is required");
     }
-    return subIds.add(user, size, additional);
+    long n;
+    try {
+      n = Long.parseLong(size);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("size \"" + size + "\" is not a number");
+    }
+    return subIds.add(user, n, additional);
   }
 }

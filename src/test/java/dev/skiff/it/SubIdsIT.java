@@ -149,6 +149,10 @@ class SubIdsIT {
       assertEquals(404, unknown.status(), unknown.body());
       var zero = d.curl().post("/libpod/skiff/subids?user=daemon&size=0", null);
       assertEquals(400, zero.status(), zero.body());
+      var notNumber = d.curl().post("/libpod/skiff/subids?user=daemon&size=lots", null);
+      assertEquals(400, notNumber.status(), notNumber.body());
+      var noUser = d.curl().post("/libpod/skiff/subids", null);
+      assertEquals(400, noUser.status(), noUser.body());
 
       String metrics = d.curl().get("/metrics").body();
       assertEquals(65536, gauge(metrics, "skiff_subid_allocated_ids", "uid"), metrics);
