@@ -157,6 +157,15 @@ class SubIdsIT {
       String metrics = d.curl().get("/metrics").body();
       assertEquals(65536, gauge(metrics, "skiff_subid_allocated_ids", "uid"), metrics);
       assertEquals(65536, gauge(metrics, "skiff_subid_allocated_ids", "gid"), metrics);
+
+      // the command reads the daemon's store (--root) and stays clear of its default range too
+      Files.writeString(subuid, SUBGID);
+      Files.writeString(subgid, SUBGID);
+      var cli = subids(TestUser.ROOT, "add", "daemon", "--size", "10", "--root", d.root.toString());
+      assertEquals(0, cli.exit(), cli.stderr());
+      assertTrue(cli.stdout().contains("daemon:231077:10"), cli.stdout());
+      Files.writeString(subuid, SUBGID + "nobody:231077:1000\n");
+      Files.writeString(subgid, SUBGID + "nobody:231077:1000\n");
       // taken: 100000-165535 (skifftest), 165540 (ghost), 165541-231076 (the default range),
       // 231077-232076 (nobody) and real IDs above; 165536-165539 stay free
       long realInPool = Files.readAllLines(passwd).stream().map(l -> l.split(":"))
