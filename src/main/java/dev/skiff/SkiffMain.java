@@ -6,12 +6,14 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * skiffd's entry point. Everything that must hold before the API socket opens happens here:
  * options are parsed, the runtime directory is prepared, a live daemon on the same socket is
  * refused and a stale socket replaced. Startup failures (e.g. a store that cannot be opened) end
- * the process with one line naming the problem, never a stack trace.
+ * the process with one line naming the problem, never a stack trace. {@code skiffd subids ...} is
+ * a command, not the daemon: it is dispatched before any of that ({@link SubIdsCommand}).
  */
 @QuarkusMain
 public final class SkiffMain {
@@ -19,6 +21,13 @@ public final class SkiffMain {
   private SkiffMain() {}
 
   public static void main(String... args) {
+    if (args.length > 0 && args[0].equals("subids")) {
+      Map<String, String> props = new java.util.HashMap<>();
+      System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
+      System.exit(SubIdsCommand.run(
+          Arrays.asList(args).subList(1, args.length), currentUid(), props, System.out, System.err));
+      return;
+    }
     if (DaemonOptions.wantsHelp(Arrays.asList(args))) {
       System.out.print(DaemonOptions.USAGE);
       return;

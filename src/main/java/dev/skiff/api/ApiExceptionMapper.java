@@ -8,6 +8,7 @@ import dev.skiff.engine.container.ContainerService;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.NoSuchObjectException;
 import dev.skiff.engine.PayloadTooLargeException;
+import dev.skiff.engine.PermissionDeniedException;
 import dev.skiff.engine.SkiffException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -57,6 +58,9 @@ public class ApiExceptionMapper {
     }
     if (e instanceof PayloadTooLargeException) {
       return 413;
+    }
+    if (e instanceof PermissionDeniedException) {
+      return 403;
     }
     return 500;
   }

@@ -7,6 +7,7 @@ import dev.skiff.config.BuildInfo;
 import dev.skiff.engine.ContainerState;
 import dev.skiff.engine.SystemReport;
 import dev.skiff.runtime.HostFacts;
+import dev.skiff.security.IdMap;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -58,12 +59,12 @@ final class SystemMapper {
         h.cpus(), new LibpodInfo.CpuUtilization(0, 0, 100),
         new LibpodInfo.Distribution(h.distribution(), h.distributionVersion(), h.distributionCodename()),
         "file", h.hostname(),
-        new LibpodInfo.IdMappings(idMaps(h.uidMap()), idMaps(h.gidMap())),
+        new LibpodInfo.IdMappings(idMaps(r.defaultUidMap()), idMaps(r.defaultGidMap())),
         h.kernel(), "k8s-file", h.memFree(), h.memTotal(), "none", runtime, "linux",
         new LibpodInfo.RemoteSocket("unix://" + r.socket(), Files.exists(r.socket())),
         true,
         new LibpodInfo.Security(h.apparmorEnabled(), DEFAULT_CAPS, r.rootless(), h.seccompEnabled(),
-            "builtin:skiff-default", h.selinuxEnabled()),
+            "builtin:skiff-default", h.selinuxEnabled(), r.idProblem().orElse(null)),
         slirp(),
         h.swapFree(), h.swapTotal(), uptime(h.uptimeSeconds()), "dynamic");
     var counts = r.containers();
@@ -108,8 +109,9 @@ final class SystemMapper {
   private static final String DEFAULT_CAPS = "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,"
       + "CAP_NET_BIND_SERVICE,CAP_SETFCAP,CAP_SETGID,CAP_SETPCAP,CAP_SETUID,CAP_SYS_CHROOT";
 
-  private static List<LibpodInfo.IdMap> idMaps(List<HostFacts.IdMapLine> lines) {
-    return lines.stream().map(l -> new LibpodInfo.IdMap(l.containerId(), l.hostId(), l.size())).toList();
+  /** The daemon's default container map (not the daemon process's own map). */
+  private static List<LibpodInfo.IdMap> idMaps(IdMap map) {
+    return map.mappings().stream().map(m -> new LibpodInfo.IdMap(m.containerId(), m.hostId(), m.size())).toList();
   }
 
   private static LibpodInfo.Slirp slirp() {

@@ -26,6 +26,7 @@ public record DaemonOptions(
   public static final String USAGE =
       """
       Usage: skiffd [OPTIONS]
+             skiffd subids add USER [--size N]   (root: give USER subordinate IDs; see skiffd subids --help)
 
       Skiff container daemon: serves the libpod and Docker-compatible REST API on a unix socket.
 

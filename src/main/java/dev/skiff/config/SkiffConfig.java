@@ -50,6 +50,11 @@ public interface SkiffConfig {
   @WithDefault("/etc/subgid")
   Path subgidFile();
 
+  /** Users (root mode's {@code subids add} checks the user and keeps ranges clear of real IDs). */
+  @WithName("passwd-file")
+  @WithDefault("/etc/passwd")
+  Path passwdFile();
+
   /** Registries tried, in order, for short image names. */
   @WithName("registries.search")
   @WithDefault("localhost,docker.io")

@@ -6,6 +6,7 @@ import dev.skiff.security.IdMap;
 import dev.skiff.security.IdMapping;
 import dev.skiff.security.IdRangeAllocator;
 import dev.skiff.security.InvalidSubIdFileException;
+import dev.skiff.security.PasswdFile;
 import dev.skiff.security.SubIdFile;
 import dev.skiff.security.SubIdRange;
 import dev.skiff.store.IdAllocationStore;
@@ -60,12 +61,17 @@ public class DaemonIdentity {
     } else {
       List<SubIdRange> pool = List.of(IdRangeAllocator.DEFAULT_USER_POOL);
       ids = DaemonIds.root(pool, pool);
-      SubIdFile existing = subuid;
+      // clear of every user's subuid and subgid range and of real users' uids and gids
+      List<SubIdRange> taken = new java.util.ArrayList<>(subuid.allRanges());
+      taken.addAll(subgid.allRanges());
+      if (Files.isReadable(config.passwdFile())) {
+        PasswdFile.parse(config.passwdFile()).realIds().forEach(id -> taken.add(SubIdRange.of(id, 1)));
+      }
       IdAllocationStore allocations = new IdAllocationStore(store.database());
       rootDefaultRange = allocations.get(ROOT_DEFAULT_OWNER)
           .map(a -> SubIdRange.of(a.uidStart(), a.size()))
           .orElseGet(() -> {
-            SubIdRange r = IdRangeAllocator.allocate(pool, existing.allRanges(), DEFAULT_RANGE_SIZE);
+            SubIdRange r = IdRangeAllocator.allocate(pool, taken, DEFAULT_RANGE_SIZE);
             allocations.put(ROOT_DEFAULT_OWNER, r.start(), r.start(), r.count());
             return r;
           });

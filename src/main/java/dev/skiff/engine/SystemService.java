@@ -13,11 +13,13 @@ public class SystemService {
 
   private final SkiffConfig config;
   private final Store store;
+  private final DaemonIdentity identity;
   private final HostProbe probe = new HostProbe();
 
-  public SystemService(SkiffConfig config, Store store) {
+  public SystemService(SkiffConfig config, Store store, DaemonIdentity identity) {
     this.config = config;
     this.store = store;
+    this.identity = identity;
   }
 
   public SystemReport report() {
@@ -31,7 +33,10 @@ public class SystemService {
         config.shim(),
         store.containerCounts(),
         store.imageCount(),
-        config.searchRegistries());
+        config.searchRegistries(),
+        identity.defaultUidMap(),
+        identity.defaultGidMap(),
+        identity.problem());
   }
 
   public ContainerCounts containerCounts() {

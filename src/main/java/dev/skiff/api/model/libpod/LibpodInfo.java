@@ -62,7 +62,10 @@ public record LibpodInfo(Host host, Store store, Map<String, Object> registries,
       boolean rootless,
       boolean seccompEnabled,
       String seccompProfilePath,
-      boolean selinuxEnabled) {}
+      boolean selinuxEnabled,
+      /** Skiff's addition (absent when fine): why containers get a single-ID map, and the fix. */
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          String idMappingProblem) {}
 
   public record Slirp(String executable, String package_, String version) {
     @com.fasterxml.jackson.annotation.JsonProperty("package")
