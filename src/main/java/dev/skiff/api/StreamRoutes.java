@@ -217,6 +217,9 @@ public class StreamRoutes {
         throw new IllegalStateException("this connection cannot be taken over: "
             + rc.request().connection().getClass().getName());
       }
+      // the docker CLI half-closes (shutdown write) right after the 101 when it has no stdin to
+      // send: the output must still flow, so an input shutdown must not close the channel
+      cb.channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
       return new Raw(rc, cb.channel(), upgrade);
     }
 
