@@ -78,7 +78,8 @@ public final class ExitWatcher implements AutoCloseable {
     }
   }
 
-  static Optional<ExitStatus> read(Path file) {
+  /** Reads an exit file written by skiff-shim (run or exec); empty when absent or unreadable. */
+  public static Optional<ExitStatus> read(Path file) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }

@@ -26,6 +26,7 @@ public final class LogTail implements AutoCloseable {
 
   private final Path file;
   private final WatchService watch;
+  private RandomAccessFile open;
 
   public LogTail(Path file) throws IOException {
     this.file = file;
@@ -34,16 +35,38 @@ public final class LogTail implements AutoCloseable {
     file.getParent().register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
   }
 
+  /**
+   * Creates the log file if the writer has not yet (it appends with O_CREAT) and holds it open, so
+   * that records written before the file is deleted stay readable. Returns its current size.
+   */
+  public long openNow() throws IOException {
+    if (open == null) {
+      try {
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // the writer was first
+      }
+      open = new RandomAccessFile(file.toFile(), "r");
+    }
+    return open.length();
+  }
+
   public long size() throws IOException {
     return Files.exists(file) ? Files.size(file) : 0;
   }
 
   /** Reads the complete records after {@code offset}; returns the offset after the last one. */
   public long readFrom(long offset, RecordSink sink) throws IOException {
-    if (!Files.exists(file)) {
-      return offset;
+    if (open == null) {
+      if (!Files.exists(file)) {
+        return offset;
+      }
+      // kept open: the records stay readable after the file is deleted (a --rm container's exit)
+      open = new RandomAccessFile(file.toFile(), "r");
     }
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+    RandomAccessFile f = open;
+    {
       long len = f.length();
       if (len <= offset) {
         return offset;
@@ -82,5 +105,8 @@ public final class LogTail implements AutoCloseable {
   @Override
   public void close() throws IOException {
     watch.close();
+    if (open != null) {
+      open.close();
+    }
   }
 }

@@ -34,10 +34,18 @@ public final class ShimClient {
   public record Started(long pid, List<String> warnings) {}
 
   public Started start(ShimLaunch launch) {
+    return launch(launch.args(), launch.bundle().resolve("shim.stderr"));
+  }
+
+  /** Starts a process in a running container ({@code skiff-shim exec}); same answer as a start. */
+  public Started exec(ShimExec exec) {
+    return launch(exec.args(), exec.sessionDir().resolve("shim.stderr"));
+  }
+
+  private Started launch(List<String> args, java.nio.file.Path stderr) {
     List<String> cmd = new ArrayList<>();
     cmd.add(shim.toString());
-    cmd.addAll(launch.args());
-    java.nio.file.Path stderr = launch.bundle().resolve("shim.stderr");
+    cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectError(stderr.toFile());

@@ -35,10 +35,18 @@ public class CompatContainersResource {
 
   private final ContainerEndpoints endpoints;
   private final ContainerService containers;
+  private final dev.skiff.api.ExecEndpoints execs;
 
-  public CompatContainersResource(ContainerEndpoints endpoints) {
+  public CompatContainersResource(ContainerEndpoints endpoints, dev.skiff.api.ExecEndpoints execs) {
     this.endpoints = endpoints;
     this.containers = endpoints.containers();
+    this.execs = execs;
+  }
+
+  @POST
+  @Path("{name}/exec")
+  public Response exec(@PathParam("name") String name, dev.skiff.api.model.ExecCreateRequest body) {
+    return execs.create(name, body);
   }
 
   @POST

@@ -31,10 +31,18 @@ public class LibpodContainersResource {
 
   private final ContainerEndpoints endpoints;
   private final ContainerService containers;
+  private final dev.skiff.api.ExecEndpoints execs;
 
-  public LibpodContainersResource(ContainerEndpoints endpoints) {
+  public LibpodContainersResource(ContainerEndpoints endpoints, dev.skiff.api.ExecEndpoints execs) {
     this.endpoints = endpoints;
     this.containers = endpoints.containers();
+    this.execs = execs;
+  }
+
+  @POST
+  @Path("{name}/exec")
+  public Response exec(@PathParam("name") String name, dev.skiff.api.model.ExecCreateRequest body) {
+    return execs.create(name, body);
   }
 
   @POST

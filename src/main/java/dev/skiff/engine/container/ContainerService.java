@@ -85,6 +85,9 @@ public class ContainerService {
   public ContainerRecord create(ContainerSpec spec) {
     String name = spec.basic().name().isEmpty() ? uniqueRandomName() : spec.basic().name();
     ContainerNames.validate(name);
+    if (spec.basic().terminal()) {
+      throw new InvalidArgumentException("containers with a TTY (-t) are not supported yet: run without -t");
+    }
     if (spec.basic().image().isEmpty()) {
       throw new InvalidArgumentException("no image given for the container");
     }
@@ -189,6 +192,7 @@ public class ContainerService {
     } catch (ShimStartException e) {
       int code = e.errno() == 2 ? 127 : e.errno() == 13 ? 126 : 125;
       save(c.failed(e.getMessage(), code));
+      waiters.stateChanged(c.id(), ContainerState.EXITED, true, code);
       throw new ContainerStartException(c.id(), e.getMessage(), e.errno());
     }
     ContainerRecord running = c.started(started.pid(), Instant.now());
@@ -212,7 +216,7 @@ public class ContainerService {
     return 0;
   }
 
-  private ShimClient shim() {
+  ShimClient shim() {
     return new ShimClient(config.shim().orElseThrow(
         () -> new ContainerStateException("skiff-shim is not configured; start skiffd through bin/skiffd")));
   }
