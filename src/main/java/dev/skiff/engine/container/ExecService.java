@@ -113,7 +113,7 @@ public class ExecService {
     } catch (ShimStartException e) {
       code = e.errno() == 2 ? 127 : e.errno() == 13 ? 126 : 125;
       finish(c, s, code);
-      sink.accept(new dev.skiff.runtime.LogLine(java.time.Instant.now(), true, false,
+      sink.accept(new dev.skiff.runtime.LogLine(java.time.Instant.now().toString(), true, false,
           "Error: executing " + String.join(" ", s.config().cmd()) + ": " + e.getMessage()));
       return code;
     } catch (IOException e) {
