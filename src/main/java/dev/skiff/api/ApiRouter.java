@@ -119,13 +119,17 @@ public class ApiRouter {
   }
 
   private void sendError(RoutingContext rc, int status, String cause, String message) {
-    String body;
+    rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(errorJson(json, status, cause, message));
+  }
+
+  /** The {@link ErrorModel} body, for handlers that answer below Quarkus REST's exception mapping. */
+  static String errorJson(ObjectMapper json, int status, String cause, String message) {
     try {
-      body = json.writeValueAsString(new ErrorModel(cause, message, status));
+      return json.writeValueAsString(new ErrorModel(cause, message, status));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
   }
 
   private static final io.netty.util.AttributeKey<PeerCredentials> PEER =

@@ -2,7 +2,6 @@ package dev.skiff.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.skiff.api.model.ErrorModel;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.SkiffException;
 import dev.skiff.engine.container.ContainerLogService;
@@ -175,12 +174,7 @@ public class StreamRoutes {
   // ---- responses --------------------------------------------------------------------------------
 
   private void sendError(RoutingContext rc, int status, String cause, String message) {
-    String body;
-    try {
-      body = json.writeValueAsString(new ErrorModel(cause, message, status));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    String body = ApiRouter.errorJson(json, status, cause, message);
     onContext(rc, () -> rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(body));
   }
