@@ -159,17 +159,27 @@ static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
 }
 
 /* Double fork + setsid; returns in the monitor only.  The started process exits with the
-   intermediate's status, or (OCI modes) hands over to shim_oci_foreground on await_fd. */
+   intermediate's status, or (OCI modes) hands over to shim_oci_foreground on await_fd.
+   Daemon modes: the started process also waits until the monitor closes *reported_fd (after its
+   answer is on the sync fd, or by exiting).  The daemon reads the answer from the started
+   process's stdout, and the JDK drains and closes a child's stdout pipe as soon as that child
+   exits: exiting before the monitor has written would lose the answer (EPIPE in the monitor). */
 static int
-detach (const struct shim_options_s *o, int await_fd, int sync_fd, shim_error_t *err)
+detach (const struct shim_options_s *o, int await_fd, int sync_fd, int *reported_fd, shim_error_t *err)
 {
-  int devnull, status;
-  pid_t pid = fork ();
+  int devnull, status, reported[2] = { -1, -1 };
+  pid_t pid;
+  char c;
 
+  if (await_fd < 0 && pipe2 (reported, O_CLOEXEC) < 0)
+    return shim_make_error (err, errno, "pipe");
+  pid = fork ();
   if (pid < 0)
     return shim_make_error (err, errno, "fork");
   if (pid > 0)
     {
+      if (reported[1] >= 0)
+        close (reported[1]);
       while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
         ;
       if (await_fd >= 0)
@@ -177,8 +187,17 @@ detach (const struct shim_options_s *o, int await_fd, int sync_fd, shim_error_t 
           close (sync_fd);
           shim_oci_foreground (await_fd, o->root, o->id, o->mode == MODE_OCI_RUN);
         }
+      while (reported[0] >= 0)
+        {
+          ssize_t n = read (reported[0], &c, 1);
+          if (n == 0 || (n < 0 && errno != EINTR))
+            break;
+        }
       _exit (WIFEXITED (status) ? WEXITSTATUS (status) : 1);
     }
+  if (reported[0] >= 0)
+    close (reported[0]);
+  *reported_fd = reported[1];
   if (await_fd >= 0)
     close (await_fd);
   if (setsid () < 0)
@@ -230,7 +249,7 @@ main (int argc, char **argv)
   shim_error_t err = NULL;
   shim_container_t c;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
-  int sync_fd = -1, await_fd = -1, oci;
+  int sync_fd = -1, await_fd = -1, reported_fd = -1, oci;
   cleanup_free char *default_root = NULL;
   cleanup_close int log_fd = -1;
   sigset_t old_mask;
@@ -272,7 +291,7 @@ main (int argc, char **argv)
       shim_make_error (&err, errno, "open log file `%s`", o.log_file);
       fail (sync_fd, &err);
     }
-  if (detach (&o, await_fd, sync_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
+  if (detach (&o, await_fd, sync_fd, &reported_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
     fail (sync_fd, &err);
   if ((o.mode == MODE_EXEC ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
                            : shim_container_start (&c, &old_mask, sync_fd, &err))
@@ -288,6 +307,8 @@ main (int argc, char **argv)
   shim_sync_send_pid (sync_fd, c.pid, &err);
   shim_error_release (&err);
   close (sync_fd);
+  if (reported_fd >= 0)
+    close (reported_fd); /* the started process may exit now */
   shim_container_free (&c);
   if (shim_supervise (&c, log_fd, o.exit_file, &err) < 0)
     return 1;

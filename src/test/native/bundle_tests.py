@@ -366,6 +366,26 @@ time.sleep(60)
     ok('"pid"' in first and ex and ex["exitCode"] == 7 and "survived" in open(os.path.join(b, "log")).read(),
        "%s: the container and its shim survive the daemon being SIGKILLed" % tag, (first, ex))
 
+    # the daemon reads the answer from the started process's stdout (no _SKIFF_SYNC_FD) and, like
+    # the JDK's process reaper, keeps only what is already written once that process has exited
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/probe", "exit", "0"]
+    answered = []
+    for i in range(10):
+        b = make_bundle(spec)
+        p = subprocess.Popen(user_cmd(rootless, [SHIM, "run", "--bundle", b, "--id", "so%d" % i, "--exit-file",
+                                                 os.path.join(b, "exit.json"), "--log-file", os.path.join(b, "log")]),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        p.wait()
+        os.set_blocking(p.stdout.fileno(), False)
+        try:
+            early = os.read(p.stdout.fileno(), 65536).decode()
+        except BlockingIOError:
+            early = ""
+        p.stdout.close()
+        answered.append('"pid"' in early)
+    ok(all(answered), "%s: the started process exits only after the answer is on its stdout" % tag, answered)
+
     # ten containers at once
     import concurrent.futures
     spec = base_spec(rootless)
