@@ -72,8 +72,8 @@ public class EventsResource {
       BlockingQueue<Event> q = live ? events.subscribe() : null;
       try {
         long lastSeq = -1;
-        if (from != null) {
-          for (Event e : events.history(from, to == null ? now : to)) {
+        if (from != null || !live) { // like podman: stream=false reads the whole history
+          for (Event e : events.history(from == null ? 0L : from, to == null ? now : to)) {
             lastSeq = e.seq();
             write(out, e, filter);
           }

@@ -166,6 +166,49 @@ class ContainerLifecycleIT {
     p.ok("rm", "-f", failing, always);
   }
 
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("clients")
+  void mountsMasksAndCapabilityFlags(Podman p) throws Exception {
+    java.nio.file.Path vol = java.nio.file.Files.createTempDirectory("skiff-vol");
+    java.nio.file.Files.writeString(vol.resolve("f"), "from-host\n");
+    vol.toFile().setReadable(true, false);
+    vol.toFile().setExecutable(true, false);
+    vol.resolve("f").toFile().setReadable(true, false);
+    String ro = runAndLog(p, "cat /data/f; touch /data/g 2>&1; echo rc=$?", "-v", vol + ":/data:ro");
+    assertTrue(ro.contains("from-host"), ro);
+    assertTrue(ro.contains("Read-only file system") && ro.contains("rc=1"), ro);
+    assertFalse(java.nio.file.Files.exists(vol.resolve("g")));
+    String tmpfs = runAndLog(p, "grep ' /scratch ' /proc/mounts; echo x > /scratch/a && echo wrote", "--tmpfs", "/scratch:size=1m");
+    assertTrue(tmpfs.contains("tmpfs /scratch tmpfs") && tmpfs.contains("size=1024k"), tmpfs);
+    assertTrue(tmpfs.contains("wrote"), tmpfs);
+    assertEquals("character special file", runAndLog(p, "stat -c %F /proc/timer_list").trim(), "masked by default");
+    assertEquals("regular empty file",
+        runAndLog(p, "stat -c %F /proc/timer_list", "--security-opt", "unmask=/proc/timer_list").trim());
+    assertEquals("0", runAndLog(p, "wc -c < /etc/passwd", "--security-opt", "mask=/etc/passwd").trim());
+    String add = runAndLog(p, "grep CapEff /proc/self/status", "--cap-add", "net_admin", "--cap-drop", "CAP_CHOWN");
+    long eff = Long.parseLong(add.trim().split("\t")[1], 16);
+    assertTrue((eff & (1L << 12)) != 0, "NET_ADMIN added: " + add);
+    assertTrue((eff & 1L) == 0, "CHOWN dropped: " + add);
+    String chown = runAndLog(p, "touch /f; chown 5:5 /f 2>&1; echo rc=$?", "--cap-drop", "chown");
+    assertTrue(chown.contains("rc=1"), chown);
+  }
+
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("clients")
+  void runRm_exitCodesSurviveTheRemoval_andEventsHaveHistory(Podman p) {
+    for (int i = 0; i < 8; i++) {
+      var r = p.run("run", "--rm", TestImages.NAME, "sh", "-c", "exit " + (i + 1));
+      assertEquals(i + 1, r.exit(), r.stderr());
+      assertFalse(r.stderr().contains("Cannot get exit code"), r.stderr());
+    }
+    String id = p.ok("run", "-d", TestImages.NAME, "sh", "-c", "exit 4");
+    assertEquals("4", p.ok("wait", id));
+    String died = p.ok("events", "--stream=false", "--filter", "container=" + id, "--filter", "event=died",
+        "--format", "{{.Status}} {{.ContainerExitCode}}");
+    assertEquals("died 4", died.trim());
+    p.ok("rm", id);
+  }
+
   /** Runs {@code sh -c script} detached with extra flags, waits, and returns its output. */
   static String runAndLog(Podman p, String script, String... flags) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "-d"));

@@ -310,7 +310,15 @@ public class ContainerService {
     }
     String id = found.get().id();
     return locked(id, () -> {
-      ContainerRecord c = reload(id);
+      Optional<ContainerRecord> now = store.byId(id);
+      if (now.isEmpty()) { // removed since it was found: its tombstone answers
+        Integer code = waiters.removedExitCode(id);
+        if (code != null) {
+          return CompletableFuture.completedFuture(code);
+        }
+        throw noSuchContainer(nameOrId);
+      }
+      ContainerRecord c = now.get();
       if (conditions.stream().anyMatch(w -> w.holds(c.state()))) {
         return CompletableFuture.completedFuture(c.exitCode());
       }
@@ -438,13 +446,14 @@ public class ContainerService {
   }
 
   private void removeLocked(ContainerRecord c) {
+    // the tombstone first: a /wait that no longer finds the row must find the exit code
+    waiters.removed(c.id(), c.exitCode());
     store.delete(c.id());
     try {
       dirs.remove(c.id());
     } catch (RuntimeException e) {
       LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), e.getMessage());
     }
-    waiters.removed(c.id(), c.exitCode());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());
   }
