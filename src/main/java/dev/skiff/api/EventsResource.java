@@ -38,8 +38,9 @@ public class EventsResource {
   @GET
   @RunOnVirtualThread
   public Response compat(@QueryParam("since") String since, @QueryParam("until") String until,
-      @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
-    return events(since, until, filters, stream);
+      @QueryParam("filters") String filters, @QueryParam("stream") String stream,
+      @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerResponse response) {
+    return events(since, until, filters, stream, response::closed);
   }
 
   /** The libpod route; JAX-RS matches it under {@code /libpod}, so it has a class of its own. */
@@ -54,12 +55,14 @@ public class EventsResource {
     @GET
     @RunOnVirtualThread
     public Response libpod(@QueryParam("since") String since, @QueryParam("until") String until,
-        @QueryParam("filters") String filters, @QueryParam("stream") String stream) {
-      return events.events(since, until, filters, stream);
+        @QueryParam("filters") String filters, @QueryParam("stream") String stream,
+        @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerResponse response) {
+      return events.events(since, until, filters, stream, response::closed);
     }
   }
 
-  Response events(String since, String until, String filters, String stream) {
+  /** {@code gone}: the client closed the connection (checked every second, events or not). */
+  Response events(String since, String until, String filters, String stream, java.util.function.BooleanSupplier gone) {
     Instant nowT = Instant.now();
     long now = nanos(nowT);
     Instant sinceT = TimeParam.parse(since, "since", nowT);
@@ -72,14 +75,21 @@ public class EventsResource {
       BlockingQueue<Event> q = live ? events.subscribe() : null;
       try {
         long lastSeq = -1;
+        boolean wrote = false;
         if (from != null || !live) { // like podman: stream=false reads the whole history
           for (Event e : events.history(from == null ? 0L : from, to == null ? now : to)) {
             lastSeq = e.seq();
-            write(out, e, filter);
+            wrote |= write(out, e, filter);
           }
         }
+        if (!wrote && live) {
+          // Nothing written yet: the response head would wait for the first event, and the docker
+          // CLI (stats, run) blocks until the events response has started. JSON decoders skip the
+          // whitespace.
+          out.write('\n');
+        }
         out.flush();
-        while (q != null) {
+        while (q != null && !gone.getAsBoolean() && !events.isClosed()) {
           Event e = q.poll(1, TimeUnit.SECONDS);
           if (to != null && nanos(Instant.now()) >= to) {
             return;
@@ -90,7 +100,7 @@ public class EventsResource {
         }
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-      } catch (java.io.IOException gone) {
+      } catch (java.io.IOException clientLeft) {
         // client went away
       } finally {
         if (q != null) {
@@ -101,13 +111,14 @@ public class EventsResource {
     return Response.ok(body).type("application/json").build();
   }
 
-  private static void write(OutputStream out, Event e, Predicate<Event> filter) throws java.io.IOException {
+  private static boolean write(OutputStream out, Event e, Predicate<Event> filter) throws java.io.IOException {
     if (!filter.test(e)) {
-      return;
+      return false;
     }
     out.write(JSON.writeValueAsString(record(e)).getBytes(StandardCharsets.UTF_8));
     out.write('\n');
     out.flush();
+    return true;
   }
 
   static Map<String, Object> record(Event e) {

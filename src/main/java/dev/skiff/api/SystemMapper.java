@@ -36,8 +36,11 @@ final class SystemMapper {
         "Os", os);
     return new VersionReport(
         Map.of("Name", "linux/" + r.host().arch() + "/" + r.host().distribution() + "-" + r.host().distributionVersion()),
-        List.of(new VersionReport.Component("Podman Engine", b.version(), details)),
-        b.version(),
+        List.of(new VersionReport.Component("Podman Engine", b.version(), details),
+            new VersionReport.Component("Skiff", b.version(), Map.of("GitCommit", b.gitCommit()))),
+        // the engine version Docker clients gate features on (Testcontainers requires >= 1.6.0):
+        // the Podman API level served; Skiff's own version is in Components and the Server header
+        BuildInfo.LIBPOD_API_VERSION,
         BuildInfo.DOCKER_API_VERSION,
         BuildInfo.DOCKER_MIN_API_VERSION,
         b.gitCommit(),

@@ -46,6 +46,17 @@ public class EventService {
     return q;
   }
 
+  private volatile boolean closed;
+
+  /** The daemon is shutting down: live feeds end (their readers check this at least every second). */
+  void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+    closed = true;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
   public void unsubscribe(BlockingQueue<Event> q) {
     subscribers.remove(q);
   }

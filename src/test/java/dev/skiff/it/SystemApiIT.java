@@ -73,7 +73,10 @@ class SystemApiIT {
     assertEquals("4.3.1", engine.get("Details").get("APIVersion").asText());
     assertEquals("4.0.0", engine.get("Details").get("MinAPIVersion").asText());
     assertEquals("linux", engine.get("Details").get("Os").asText());
+    assertEquals("4.3.1", v.get("Version").asText(), "the Podman API level, what Docker clients compare");
     assertEquals(v.get("Version"), client(d).get("/version").json().get("Version"));
+    assertEquals("Skiff", v.get("Components").get(1).get("Name").asText());
+    assertTrue(v.get("Components").get(1).get("Version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), v.toString());
   }
 
   @ParameterizedTest(autoCloseArguments = false)

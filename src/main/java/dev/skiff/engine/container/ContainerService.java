@@ -69,6 +69,7 @@ public class ContainerService {
   }
 
   void onStart(@Observes StartupEvent ev) {
+    freezer = dev.skiff.runtime.Freezer.forHost(!config.rootless());
     exitWatcher = new ExitWatcher(dirs.exits(), this::onExit);
     reconcile();
   }
@@ -407,6 +408,9 @@ public class ContainerService {
       if (err != 0) {
         throw new ContainerStateException("sending signal " + signal + " to container " + id + " failed (errno " + err + ")");
       }
+      if (c.state() == ContainerState.PAUSED) { // like Docker: a frozen process handles the signal once thawed
+        thawLocked(c);
+      }
       return null;
     });
   }
@@ -454,9 +458,60 @@ public class ContainerService {
     } catch (RuntimeException e) {
       LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), e.getMessage());
     }
+    freezer.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());
   }
+
+  // ---- pause / unpause ------------------------------------------------------------------------
+
+  /** Freezes a running container's processes (cgroup freezer; refused with the reason without one). */
+  public void pause(String nameOrId) {
+    String id = inspect(nameOrId).id();
+    locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (c.state() != ContainerState.RUNNING) {
+        throw new ContainerStateException("\"" + c.name() + "\" is not running, can't pause: container state improper");
+      }
+      freezer.unavailableReason().ifPresent(why -> {
+        throw new ContainerStateException("pausing container " + c.id() + " is not possible: " + why);
+      });
+      try {
+        freezer.freeze(c.id(), () -> processTable.inPidNamespaceOf(c.pid()).stream()
+            .map(dev.skiff.runtime.ProcessTable.Proc::hostPid).toList());
+      } catch (java.io.IOException | IllegalStateException e) {
+        throw new ContainerStateException("pausing container " + c.id() + ": " + e.getMessage());
+      }
+      save(c.withState(ContainerState.PAUSED));
+      events.emit("container", "pause", c.id(), attributes(c));
+      return null;
+    });
+  }
+
+  public void unpause(String nameOrId) {
+    String id = inspect(nameOrId).id();
+    locked(id, () -> {
+      ContainerRecord c = reload(id);
+      if (c.state() != ContainerState.PAUSED) {
+        throw new ContainerStateException("\"" + c.name() + "\" is not paused, can't unpause: container state improper");
+      }
+      thawLocked(c);
+      return null;
+    });
+  }
+
+  private void thawLocked(ContainerRecord c) {
+    try {
+      freezer.thaw(c.id());
+    } catch (java.io.IOException e) {
+      throw new ContainerStateException("unpausing container " + c.id() + ": " + e.getMessage());
+    }
+    save(c.withState(ContainerState.RUNNING));
+    events.emit("container", "unpause", c.id(), attributes(c));
+  }
+
+  private final dev.skiff.runtime.ProcessTable processTable = new dev.skiff.runtime.ProcessTable();
+  private dev.skiff.runtime.Freezer freezer = dev.skiff.runtime.Freezer.forHost(false);
 
   // ---- rename ---------------------------------------------------------------------------------
 

@@ -1,0 +1,88 @@
+package dev.skiff.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Testcontainers (the docker-java client it ships, its /v1.44 paths, null-filled bodies, plain-POST
+ * exec streams and its shutdown reaper) drives a GenericContainer on a rootless and a root skiffd.
+ * The client runs in its own JVM because Testcontainers takes the socket from {@code DOCKER_HOST}.
+ */
+class TestcontainersIT {
+
+  static Daemon rootless;
+  static Daemon root;
+
+  @BeforeAll
+  static void start() {
+    rootless = Daemon.start(TestUser.rootless());
+    root = Daemon.start(TestUser.ROOT);
+    for (Daemon d : new Daemon[] {rootless, root}) {
+      new Podman(d).ok("load", "-i", TestImages.dockerArchive().toString());
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    for (Daemon d : new Daemon[] {rootless, root}) {
+      if (d != null) {
+        d.close();
+      }
+    }
+  }
+
+  static Stream<Daemon> daemons() {
+    return Stream.of(rootless, root);
+  }
+
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void genericContainer_startExecLogsStop(Daemon d) throws Exception {
+    Path home = Files.createTempDirectory("skiff-tc-home");
+    String javaCmd = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"),
+        TestcontainersProbe.class.getName(), TestImages.NAME);
+    Map<String, String> env = pb.environment();
+    env.put("DOCKER_HOST", "unix://" + d.socket);
+    env.put("TESTCONTAINERS_RYUK_DISABLED", "true");
+    // no /networks/bridge lookup (Testcontainers asks for it only when it runs inside a container)
+    env.put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
+    env.put("HOME", home.toString());
+    env.remove("DOCKER_CONFIG");
+    pb.redirectErrorStream(false);
+    Process p = pb.start();
+    var out = Exec.drain(p.getInputStream());
+    var err = Exec.drain(p.getErrorStream());
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "Testcontainers probe timed out");
+    out.join();
+    err.join();
+    String text = out.text();
+    assertEquals(0, p.exitValue(), text + "\n" + err.text());
+    Map<String, String> v = text.lines().filter(l -> l.contains("="))
+        .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b));
+    assertEquals("true", v.get("running"), text);
+    assertEquals("3", v.get("exec.exit"), text);
+    assertEquals("out-line hi-env", v.get("exec.stdout"), text);
+    assertEquals("err-line", v.get("exec.stderr"), text);
+    assertEquals("hello-from-busybox", v.get("logs.stdout"), text);
+    assertEquals("to-stderr", v.get("logs.stderr"), text);
+    assertEquals("tc", v.get("label"), text);
+    assertEquals("true", v.get("stopped"), text);
+    assertTrue(text.endsWith("done\n"), text);
+    // stop() removed the container, and nothing of the session is left behind
+    String id = v.get("id");
+    assertEquals(1, new Podman(d).run("container", "exists", id).exit());
+    assertEquals(List.of(), new Podman(d).ok("ps", "-aq", "--filter", "label=org.testcontainers=true").lines().toList());
+  }
+}
