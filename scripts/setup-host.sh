@@ -30,8 +30,16 @@ if [ $jdk_ok = 0 ]; then
   else missing+=(openjdk-17-jdk-headless); echo "warning: no JDK >= 21 found and Debian offers none; install Temurin 21+ (see README)" >&2; fi
 fi
 
+# The docker CLI drives the Docker-compatible API in the tests. The reference machines have one;
+# elsewhere Debian's docker.io provides it (its own daemon is not wanted: stopped and disabled).
+need_docker=0
+if [ "$mode" = test ] && ! command -v docker >/dev/null 2>&1; then need_docker=1; fi
+
 if [ "$(id -u)" != 0 ]; then
   fail=0
+  if [ $need_docker = 1 ]; then
+    echo "missing docker CLI; run: sudo apt-get install -y --no-install-recommends docker.io" >&2; fail=1
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     echo "missing packages; run: sudo apt-get install -y ${missing[*]}" >&2; fail=1
   fi
@@ -46,6 +54,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [ $need_docker = 1 ]; then
+  echo "setup: installing the docker CLI (docker.io; its daemon is disabled)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends docker.io
+  systemctl disable --now docker.service docker.socket >/dev/null 2>&1 || true
 fi
 
 if [ "$mode" = test ]; then
