@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** Volume lifecycle: create, inspect, list, remove, prune. */
+/** Volume lifecycle: create, inspect, list, remove (prune and in-use checks: container.ContainerVolumes). */
 @ApplicationScoped
 public class VolumeService {
 
@@ -37,6 +37,45 @@ public class VolumeService {
     return v;
   }
 
+  /**
+   * The volume a container mounts: a named one (created on first use, as podman does) or, for an
+   * empty name, the container's anonymous volume for {@code dest} (its name derived from both, so
+   * it can be found again when the container is removed).
+   */
+  public Volume forContainer(String containerId, String name, String dest) {
+    boolean anonymous = name.isEmpty();
+    String n = anonymous ? anonymousName(containerId, dest) : name;
+    return volumes.get(n).map(VolumeService::fromRow).orElseGet(() -> {
+      try {
+        Volume v = anonymous ? createAnonymous(n) : create(new VolumeSpec(n, null, null, null));
+        return v;
+      } catch (ConflictException raced) {
+        return inspect(n);
+      }
+    });
+  }
+
+  /** The name of a container's anonymous volume at {@code dest}: 64 hex digits, like podman's. */
+  public static String anonymousName(String containerId, String dest) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest((containerId + "\0" + dest).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Volume createAnonymous(String name) {
+    Volume v = new Volume(name, "local", volumes.mountpoint(name),
+        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), Map.of(), Map.of(), true);
+    if (!volumes.create(toRow(v))) {
+      throw new ConflictException("volume with name " + name + " already exists", "volume already exists");
+    }
+    events.emit("volume", "create", name, Map.of());
+    return v;
+  }
+
   public Volume inspect(String name) {
     return volumes.get(name).map(VolumeService::fromRow).orElseThrow(() -> noSuchVolume(name));
   }
@@ -54,13 +93,6 @@ public class VolumeService {
       throw noSuchVolume(name);
     }
     events.emit("volume", "remove", name, Map.of());
-  }
-
-  /** Removes every volume matching {@code filter} (no container uses volumes yet); returns them. */
-  public List<Volume> prune(Predicate<Volume> filter) {
-    List<Volume> pruned = list(filter);
-    pruned.forEach(v -> remove(v.name(), false));
-    return pruned;
   }
 
   private static VolumeStore.VolumeRow toRow(Volume v) {

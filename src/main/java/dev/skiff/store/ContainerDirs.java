@@ -92,6 +92,39 @@ public final class ContainerDirs {
     }
   }
 
+  /**
+   * Makes a volume under {@code root/volumes} usable by a container whose root is {@code owner}:
+   * its parents become search-only (0711) for others, and a volume nobody has written to yet (empty,
+   * still owned by the daemon) is handed to the container's root, as podman chowns a new volume on
+   * its first mount. Paths elsewhere are left alone.
+   */
+  public void prepareVolume(Path data, long[] owner) {
+    Path volumes = root.resolve("volumes");
+    if (!data.startsWith(volumes) || !data.getFileName().toString().equals("_data") || !Files.isDirectory(data)) {
+      return;
+    }
+    try {
+      var searchOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x");
+      for (Path p : new Path[] {root, volumes, data.getParent()}) {
+        if (!Files.getPosixFilePermissions(p).containsAll(java.util.Set.of(
+            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE))) {
+          Files.setPosixFilePermissions(p, searchOnly);
+        }
+      }
+      int uid = (Integer) Files.getAttribute(data, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      boolean empty;
+      try (var entries = Files.list(data)) {
+        empty = entries.findAny().isEmpty();
+      }
+      if (owner != null && empty && uid == 0 && owner[0] != 0) {
+        Files.setAttribute(data, "unix:uid", (int) owner[0], LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(data, "unix:gid", (int) owner[1], LinkOption.NOFOLLOW_LINKS);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot prepare volume directory " + data + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Forgets a previous run's exit file before a new start. */
   public void clearExit(String id) {
     try {

@@ -33,6 +33,9 @@ import java.util.concurrent.CompletionStage;
 @Produces(MediaType.APPLICATION_JSON)
 public class CompatContainersResource {
 
+  @jakarta.inject.Inject
+  dev.skiff.engine.container.ContainerVolumes containerVolumes;
+
   private final ContainerEndpoints endpoints;
   private final ContainerService containers;
   private final dev.skiff.api.ExecEndpoints execs;
@@ -139,8 +142,9 @@ public class CompatContainersResource {
   @DELETE
   @Path("{name}")
   @RunOnVirtualThread
-  public Response remove(@PathParam("name") String name, @QueryParam("force") boolean force) {
-    containers.remove(name, force, 10);
+  public Response remove(@PathParam("name") String name, @QueryParam("force") boolean force,
+      @QueryParam("v") boolean volumes, @QueryParam("volumes") boolean v) {
+    containerVolumes.removeContainer(name, force, 10, volumes || v); // docker sends v, podman volumes
     return Response.noContent().build();
   }
 

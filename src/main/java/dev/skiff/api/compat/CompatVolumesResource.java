@@ -22,6 +22,9 @@ import java.util.Map;
 @Path("/volumes")
 public class CompatVolumesResource {
 
+  @jakarta.inject.Inject
+  dev.skiff.engine.container.ContainerVolumes containerVolumes;
+
   private final VolumeService volumes;
 
   public CompatVolumesResource(VolumeService volumes) {
@@ -56,14 +59,14 @@ public class CompatVolumesResource {
   @DELETE
   @Path("{name}")
   public Response remove(@PathParam("name") String name, @QueryParam("force") boolean force) {
-    volumes.remove(name, force);
+    containerVolumes.remove(name, force);
     return Response.noContent().build();
   }
 
   @POST
   @Path("prune")
   public Map<String, Object> prune(@QueryParam("filters") String filters) {
-    List<String> deleted = volumes.prune(VolumeFilters.of(Filters.parse(filters))).stream().map(v -> v.name()).toList();
+    List<String> deleted = containerVolumes.prune(VolumeFilters.of(Filters.parse(filters))).stream().map(v -> v.name()).toList();
     return Map.of("VolumesDeleted", deleted, "SpaceReclaimed", 0);
   }
 }

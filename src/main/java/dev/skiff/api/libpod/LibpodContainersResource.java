@@ -33,6 +33,9 @@ public class LibpodContainersResource {
   private final ContainerService containers;
   private final dev.skiff.api.ExecEndpoints execs;
 
+  @jakarta.inject.Inject
+  dev.skiff.engine.container.ContainerVolumes containerVolumes;
+
   public LibpodContainersResource(ContainerEndpoints endpoints, dev.skiff.api.ExecEndpoints execs) {
     this.endpoints = endpoints;
     this.containers = endpoints.containers();
@@ -144,11 +147,12 @@ public class LibpodContainersResource {
   @Path("{name}")
   @RunOnVirtualThread
   public List<Map<String, String>> remove(@PathParam("name") String name, @QueryParam("force") boolean force,
-      @QueryParam("timeout") @DefaultValue("10") int timeout, @QueryParam("ignore") boolean ignore) {
+      @QueryParam("timeout") @DefaultValue("10") int timeout, @QueryParam("ignore") boolean ignore,
+      @QueryParam("volumes") boolean volumes, @QueryParam("v") boolean v) {
     if (ignore && !containers.exists(name)) {
       return List.of();
     }
-    ContainerRecord c = containers.remove(name, force, timeout);
+    ContainerRecord c = containerVolumes.removeContainer(name, force, timeout, volumes || v); // podman sends volumes, docker v
     return List.of(Map.of("Id", c.id(), "RawInput", name));
   }
 

@@ -21,6 +21,9 @@ import java.util.Map;
 @Path("/libpod/volumes")
 public class LibpodVolumesResource {
 
+  @jakarta.inject.Inject
+  dev.skiff.engine.container.ContainerVolumes containerVolumes;
+
   private final VolumeService volumes;
 
   public LibpodVolumesResource(VolumeService volumes) {
@@ -57,14 +60,14 @@ public class LibpodVolumesResource {
   @DELETE
   @Path("{name}")
   public Response remove(@PathParam("name") String name, @QueryParam("force") boolean force) {
-    volumes.remove(name, force);
+    containerVolumes.remove(name, force);
     return Response.noContent().build();
   }
 
   @POST
   @Path("prune")
   public List<Map<String, Object>> prune(@QueryParam("filters") String filters) {
-    return volumes.prune(VolumeFilters.of(Filters.parse(filters))).stream()
+    return containerVolumes.prune(VolumeFilters.of(Filters.parse(filters))).stream()
         .map(v -> Map.<String, Object>of("Id", v.name(), "Size", 0))
         .toList();
   }

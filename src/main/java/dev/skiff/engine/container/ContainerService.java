@@ -185,6 +185,11 @@ public class ContainerService {
     dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
     dirs.clearExit(c.id());
     OciSpec oci = resolver.forStart(c, dirs);
+    if (!config.rootless()) { // volumes live below the 0700-by-default root: open the path, own new ones
+      for (OciSpec.Mount m : oci.mounts()) {
+        dirs.prepareVolume(java.nio.file.Path.of(m.source()), rootOwner(c));
+      }
+    }
     BundleWriter.write(dirs.bundle(c.id()), oci);
     ShimClient.Started started;
     try {
@@ -248,6 +253,7 @@ public class ContainerService {
     waiters.stateChanged(c.id(), ContainerState.EXITED, true, exitCode);
     if (c.spec().basic().remove()) {
       removeLocked(exited);
+      containerVolumes.removeAnonymous(exited); // --rm takes the anonymous volumes along, as podman's
     } else if (RestartPolicy.of(c.spec().basic()).shouldRestart(exited)) {
       scheduleRestart(exited);
     }
@@ -509,6 +515,9 @@ public class ContainerService {
     save(c.withState(ContainerState.RUNNING));
     events.emit("container", "unpause", c.id(), attributes(c));
   }
+
+  @jakarta.inject.Inject
+  ContainerVolumes containerVolumes;
 
   private final dev.skiff.runtime.ProcessTable processTable = new dev.skiff.runtime.ProcessTable();
   private dev.skiff.runtime.Freezer freezer = dev.skiff.runtime.Freezer.forHost(false);

@@ -34,9 +34,10 @@ final class MountResolver {
 
   /**
    * The requested mounts, validated: absolute destinations, no destination twice, existing bind
-   * sources, known options. {@code volumePath} gives a named volume's directory.
+   * sources, known options. {@code volumePath} gives a volume's directory (creating a named volume
+   * that does not exist yet, or the container's anonymous volume for that destination).
    */
-  static List<OciSpec.Mount> requested(ContainerSpec.Storage s, Function<String, Path> volumePath) {
+  static List<OciSpec.Mount> requested(ContainerSpec.Storage s, Function<ContainerSpec.VolumeMount, Path> volumePath) {
     List<OciSpec.Mount> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ContainerSpec.Mount m : s.mounts()) {
@@ -50,10 +51,7 @@ final class MountResolver {
     }
     for (ContainerSpec.VolumeMount v : s.volumes()) {
       checkDestination(v.dest(), seen);
-      if (v.name().isEmpty()) {
-        throw new InvalidArgumentException("anonymous volumes are not supported yet: name the volume for " + v.dest());
-      }
-      Path src = volumePath.apply(v.name());
+      Path src = volumePath.apply(v);
       List<String> opts = new ArrayList<>(List.of("rbind", "nosuid", "nodev"));
       opts.add(v.options().contains("ro") ? "ro" : "rw");
       out.add(new OciSpec.Mount(v.dest(), "bind", src.toString(), opts));

@@ -97,7 +97,7 @@ public class SpecResolver {
     MaskedPaths masked = MaskedPaths.resolve(s.privileged(), s.mask(), s.unmask());
     JsonNode seccomp = seccomp(s, caps);
     List<OciSpec.Mount> mounts = new ArrayList<>(MountResolver.standard(false));
-    mounts.addAll(MountResolver.requested(spec.storage(), v -> volumes.inspect(v).mountpoint()));
+    mounts.addAll(MountResolver.requested(spec.storage(), v -> volumes.forContainer(id, v.name(), v.dest()).mountpoint()));
     String net = network(spec.network());
     if (spec.resources().hasCgroupLimits()) {
       warnings.add("Resource limits are not supported and ignored: skiffd has no delegated cgroup on this host"
