@@ -38,6 +38,7 @@
 #include "supervise.h"
 #include "sync.h"
 #include "utils.h"
+#include "userns_ops.h"
 
 enum shim_mode_e
 {
@@ -261,6 +262,8 @@ main (int argc, char **argv)
       argv += 2; /* argv[0] is now the root: only getopt's messages use it */
       argc -= 2;
     }
+  if (argc == 2 && strcmp (argv[1], "userns-run") == 0)
+    return shim_userns_run_main ();
   if (o.root == NULL)
     o.root = default_root = shim_oci_default_root ();
   if (argc < 2)

@@ -141,7 +141,7 @@ final class TestImages {
     }
   }
 
-  private static void put(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
+  static void put(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name);
     e.setSize(data.length);
     e.setMode(0644);

@@ -462,7 +462,7 @@ public class ContainerService {
     try {
       dirs.remove(c.id());
     } catch (RuntimeException e) {
-      LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), e.getMessage());
+      removeInUserNamespace(c, e);
     }
     freezer.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
@@ -518,6 +518,28 @@ public class ContainerService {
 
   @jakarta.inject.Inject
   ContainerVolumes containerVolumes;
+
+  @jakarta.inject.Inject
+  dev.skiff.engine.DaemonIdentity identity;
+
+  /**
+   * A rootless daemon cannot delete what a non-root container user wrote (those files and their
+   * directories belong to its subordinate IDs): then the removal runs in a user namespace with the
+   * daemon's map ({@code skiff-shim userns-run}).
+   */
+  private void removeInUserNamespace(ContainerRecord c, RuntimeException denied) {
+    if (config.rootless() && config.shim().isPresent()) {
+      try {
+        new dev.skiff.runtime.UsernsOps(config.shim().get(), identity.defaultUidMap(), identity.defaultGidMap())
+            .remove(List.of(dirs.persistent(c.id()), dirs.bundle(c.id())));
+        dirs.remove(c.id());
+        return;
+      } catch (java.io.IOException | RuntimeException e) {
+        denied.addSuppressed(e);
+      }
+    }
+    LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), denied.getMessage());
+  }
 
   private final dev.skiff.runtime.ProcessTable processTable = new dev.skiff.runtime.ProcessTable();
   private dev.skiff.runtime.Freezer freezer = dev.skiff.runtime.Freezer.forHost(false);

@@ -71,23 +71,64 @@ public class ImageService implements ImageResolver {
     try {
       this.layers = new FilesystemLayerStore(config.root().resolve("storage"),
           new LayerExtractor(WhiteoutStyle.USER_XATTR),
-          owners(identity.defaultUidMap(), identity.defaultGidMap()), ExtractLimits.DEFAULT);
+          owners(identity.defaultUidMap(), identity.defaultGidMap(),
+              identity.rootless() ? config.shim().map(shim -> new dev.skiff.runtime.UsernsOps(shim,
+                  identity.defaultUidMap(), identity.defaultGidMap())).orElse(null) : null),
+          ExtractLimits.DEFAULT);
       layers.cleanStaging();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the layer store under " + config.root().resolve("storage"), e);
     }
   }
 
-  /** Layer files get the host ids the default container ID map gives their tar owners. */
   static OwnerMapper owners(IdMap uids, IdMap gids) {
-    return (uid, gid) -> {
-      Optional<Long> u = uids.toHost(uid);
-      Optional<Long> g = gids.toHost(gid);
-      if (u.isEmpty() || g.isEmpty()) {
-        throw new LayerExtractionException(null, "owner " + uid + ":" + gid
-            + " is outside the daemon's ID map (" + uids.toProcLines() + "); add subordinate IDs for this user");
+    return owners(uids, gids, null);
+  }
+
+  /**
+   * Layer files get the host ids the default container ID map gives their tar owners. A rootless
+   * daemon ({@code userns} not null) cannot chown to its subordinate IDs itself: those owners are
+   * set after each layer by {@code skiff-shim userns-run} in a user namespace with the same map.
+   */
+  static OwnerMapper owners(IdMap uids, IdMap gids, dev.skiff.runtime.UsernsOps userns) {
+    return new OwnerMapper() {
+      @Override
+      public Ids map(int uid, int gid) throws LayerExtractionException {
+        Optional<Long> u = uids.toHost(uid);
+        Optional<Long> g = gids.toHost(gid);
+        if (u.isEmpty() || g.isEmpty()) {
+          throw new LayerExtractionException(null, "owner " + uid + ":" + gid
+              + " is outside the daemon's ID map (" + uids.toProcLines() + "); add subordinate IDs for this user");
+        }
+        return new OwnerMapper.Ids(u.get().intValue(), g.get().intValue());
       }
-      return new OwnerMapper.Ids(u.get().intValue(), g.get().intValue());
+
+      @Override
+      public boolean canDefer() {
+        return userns != null;
+      }
+
+      @Override
+      public void removeTree(java.nio.file.Path dir) throws IOException {
+        try {
+          OwnerMapper.super.removeTree(dir);
+        } catch (IOException denied) {
+          if (userns == null) {
+            throw denied;
+          }
+          userns.remove(List.of(dir)); // files of subordinate IDs in directories they own
+        }
+      }
+
+      @Override
+      public void applyDeferred(java.nio.file.Path root, List<Deferred> entries) throws LayerExtractionException {
+        try {
+          userns.chown(root, entries.stream()
+              .map(d -> new dev.skiff.runtime.UsernsOps.Chown(d.path(), d.uid(), d.gid(), d.mode())).toList());
+        } catch (IOException e) {
+          throw new LayerExtractionException(null, "setting the owners of " + entries.size() + " files: " + e.getMessage(), e);
+        }
+      }
     };
   }
 

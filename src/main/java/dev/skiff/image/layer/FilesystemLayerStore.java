@@ -46,7 +46,7 @@ public final class FilesystemLayerStore implements LayerStore {
   public void cleanStaging() throws IOException {
     try (var entries = Files.list(root.resolve("staging"))) {
       for (Path p : (Iterable<Path>) entries::iterator) {
-        LayerExtractor.deleteTree(p);
+        owners.removeTree(p);
       }
     }
   }
@@ -93,7 +93,7 @@ public final class FilesystemLayerStore implements LayerStore {
       boolean created = moveIntoPlace(staging, dir);
       return new CommittedLayer(diffId, dir, created, created ? result.warnings() : java.util.List.of());
     } finally {
-      LayerExtractor.deleteTree(staging);
+      owners.removeTree(staging);
     }
   }
 

@@ -101,6 +101,9 @@ public final class LayerExtractor {
     }
     uncompressedTar.transferTo(OutputStream.nullOutputStream());
     run.finish();
+    if (!run.deferredOwners.isEmpty()) {
+      owners.applyDeferred(run.root, List.copyOf(run.deferredOwners.values()));
+    }
     return new ExtractResult(run.entries, run.bytes, run.warnings);
   }
 
@@ -112,6 +115,8 @@ public final class LayerExtractor {
     private final List<String> warnings = new ArrayList<>();
     private final Map<Path, TarArchiveEntry> deferredDirs = new LinkedHashMap<>();
     private final Map<Path, String> opaque = new HashMap<>();
+    /** Owners the daemon could not set (rootless, subordinate IDs), by path, set after the layer. */
+    private final Map<Path, OwnerMapper.Deferred> deferredOwners = new LinkedHashMap<>();
     private long entries;
     private long bytes;
 
@@ -173,6 +178,8 @@ public final class LayerExtractor {
         BasicFileAttributes a = attrs(cur);
         if (a == null) {
           Files.createDirectory(cur);
+          // as tar does: 0755 whatever the daemon's umask (skiffd runs with 077)
+          Files.setAttribute(cur, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
           OwnerMapper.Ids ids = owners.map(0, 0);
           chown(cur, ids, entryName);
         } else if (a.isSymbolicLink()) {
@@ -376,8 +383,10 @@ public final class LayerExtractor {
         deleteTree(path);
         deferredDirs.keySet().removeIf(p -> p.startsWith(path));
         opaque.keySet().removeIf(p -> p.startsWith(path));
+        deferredOwners.keySet().removeIf(p -> p.startsWith(path));
       } else {
         Files.delete(path);
+        deferredOwners.remove(path);
       }
     }
 
@@ -387,7 +396,18 @@ public final class LayerExtractor {
       if (uid < 0 || gid < 0 || uid > Integer.MAX_VALUE || gid > Integer.MAX_VALUE) {
         throw new LayerExtractionException(e.getName(), "owner " + uid + ":" + gid + " out of range");
       }
-      chown(path, owners.map((int) uid, (int) gid), e.getName());
+      OwnerMapper.Ids ids = owners.map((int) uid, (int) gid);
+      try {
+        chown(path, ids, e.getName());
+      } catch (LayerExtractionException refused) {
+        if (!owners.canDefer()) {
+          throw refused;
+        }
+        // a rootless daemon cannot give files to its subordinate IDs itself: set them afterwards
+        String rel = root.relativize(path).toString();
+        deferredOwners.put(path, new OwnerMapper.Deferred(rel.isEmpty() ? "." : rel, (int) uid, (int) gid,
+            e.isSymbolicLink() ? -1 : e.getMode() & 07777));
+      }
     }
 
     private void chown(Path path, OwnerMapper.Ids ids, String entryName) throws LayerExtractionException {

@@ -1,0 +1,100 @@
+package dev.skiff.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.security.IdMap;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * File operations a rootless daemon needs inside a user namespace mapped like its containers
+ * ({@code skiff-shim userns-run}): chown to subordinate IDs, and removing trees that subordinate
+ * IDs own. See src/main/native/userns_ops.c for the request format.
+ */
+public final class UsernsOps {
+
+  /** One owner to set, ids as the container sees them, path relative to the operation's root. */
+  public record Chown(String path, long uid, long gid, int mode) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path shim;
+  private final IdMap uids;
+  private final IdMap gids;
+
+  public UsernsOps(Path shim, IdMap uids, IdMap gids) {
+    this.shim = shim;
+    this.uids = uids;
+    this.gids = gids;
+  }
+
+  /** Sets the owners (and then the modes, which chown may have cleared) beneath {@code root}. */
+  public void chown(Path root, List<Chown> entries) throws IOException {
+    ObjectNode req = request("chown");
+    req.put("root", root.toAbsolutePath().toString());
+    ArrayNode a = req.putArray("entries");
+    for (Chown c : entries) {
+      ObjectNode e = a.addObject();
+      e.put("path", c.path());
+      e.put("uid", c.uid());
+      e.put("gid", c.gid());
+      if (c.mode() >= 0) {
+        e.put("mode", c.mode());
+      }
+    }
+    run(req);
+  }
+
+  /** Removes the trees (absolute paths), whoever of the mapped IDs owns what is inside. */
+  public void remove(List<Path> paths) throws IOException {
+    ObjectNode req = request("remove");
+    ArrayNode a = req.putArray("paths");
+    paths.forEach(p -> a.add(p.toAbsolutePath().normalize().toString()));
+    run(req);
+  }
+
+  private ObjectNode request(String op) {
+    ObjectNode req = JSON.createObjectNode();
+    ObjectNode linux = req.putObject("linux");
+    linux.set("uidMappings", JSON.valueToTree(uids.toOciList()));
+    linux.set("gidMappings", JSON.valueToTree(gids.toOciList()));
+    req.put("op", op);
+    return req;
+  }
+
+  private void run(ObjectNode req) throws IOException {
+    Process p = new ProcessBuilder(shim.toString(), "userns-run")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(JSON.writeValueAsBytes(req));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    try {
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("skiff-shim userns-run did not finish within 120 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for skiff-shim userns-run", e);
+    }
+    if (p.exitValue() != 0) {
+      String why = out;
+      try {
+        JsonNode err = JSON.readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+        if (err.has("message")) {
+          why = err.get("message").asText();
+        }
+      } catch (IOException unparsable) {
+        // keep the raw text
+      }
+      throw new IOException("in the daemon's user namespace: " + (why.isEmpty() ? "exit " + p.exitValue() : why));
+    }
+  }
+}
