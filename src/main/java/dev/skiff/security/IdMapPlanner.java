@@ -34,6 +34,7 @@ public final class IdMapPlanner {
       return IdMapPlan.noNewNamespace();
     }
     checkRootlessOnly(ids, mode);
+    checkAutoRootOnly(ids, mode);
     checkExplicitMapsAlone(request);
     IdMap uids = inNamespace(ids, request, true);
     IdMap gids = inNamespace(ids, request, false);
@@ -67,6 +68,24 @@ public final class IdMapPlanner {
       String name = mode instanceof UsernsMode.KeepId ? "keep-id" : "nomap";
       throw new InvalidSecuritySettingException(
           "--userns=" + name + " is only supported in rootless mode");
+    }
+  }
+
+  /**
+   * Rootless {@code auto} is refused: image layers are extracted once, owned through the default
+   * map, and a container on another part of the subordinate range would see them owned by
+   * unmapped IDs. Fixing that needs an ID-mapped mount (the kernel allows it only with privilege
+   * over the host user namespace) or a per-range copy of the layers (not implemented).
+   */
+  private static void checkAutoRootOnly(DaemonIds ids, UsernsMode mode) {
+    if (ids.rootless() && mode instanceof UsernsMode.Auto) {
+      throw new InvalidSecuritySettingException(
+          "--userns=auto is not supported by a rootless skiffd: image layers are stored once with"
+              + " owners mapped through your default ID map, and giving a container its own part of"
+              + " your subordinate range needs ID-mapped layers, which the kernel allows only with"
+              + " privilege over the host's user namespace; use the default user namespace,"
+              + " --userns=keep-id, --userns=nomap or --uidmap/--gidmap, or run skiffd as root"
+              + " (where --userns=auto uses ID-mapped layers)");
     }
   }
 
@@ -128,9 +147,80 @@ public final class IdMapPlanner {
     return IdMap.of(IdMapping.of(0, 1, subCount));
   }
 
+  /**
+   * Podman's {@code auto}: container IDs 0..size-1 on the allocated range, except those covered by
+   * {@code uidmapping}/{@code gidmapping}, which use the forced host IDs instead (the allocated
+   * IDs they displace stay unused).
+   */
   private static IdMap auto(UsernsMode.Auto a, IdMapRequest request, boolean uids) {
     List<IdMapping> forced = uids ? a.uidMappings() : a.gidMappings();
-    return forced.isEmpty() ? autoMap(request) : new IdMap(forced);
+    if (forced.isEmpty()) {
+      return autoMap(request);
+    }
+    List<IdMapping> result = new ArrayList<>(forced);
+    for (IdMapping m : autoMap(request).mappings()) {
+      result.addAll(withoutContainerIds(m, forced));
+    }
+    result.sort(java.util.Comparator.comparingLong(IdMapping::containerId));
+    return new IdMap(result);
+  }
+
+  private static List<IdMapping> withoutContainerIds(IdMapping m, List<IdMapping> covered) {
+    List<IdMapping> pieces = List.of(m);
+    for (IdMapping c : covered) {
+      List<IdMapping> next = new ArrayList<>();
+      for (IdMapping p : pieces) {
+        long start = p.containerId();
+        long end = start + p.size();
+        long cs = c.containerId();
+        long ce = cs + c.size();
+        if (ce <= start || cs >= end) {
+          next.add(p);
+          continue;
+        }
+        if (cs > start) {
+          next.add(IdMapping.of(start, p.hostId(), cs - start));
+        }
+        if (ce < end) {
+          next.add(IdMapping.of(ce, p.hostId() + ce - start, end - ce));
+        }
+      }
+      pieces = next;
+    }
+    return pieces;
+  }
+
+  /** True when every ID of {@code map} maps to itself (an ID-mapped mount would change nothing). */
+  public static boolean isIdentity(IdMap map) {
+    return map.mappings().stream().allMatch(m -> m.containerId() == m.hostId());
+  }
+
+  /**
+   * The ID map for an ID-mapped mount of image layers: layer files are owned on disk through
+   * {@code layerOwners} (the default container map, container ID → host ID); a container whose
+   * map is {@code container} must see the file that belongs to its container ID k as owned by
+   * {@code container}'s host ID for k. The result maps on-disk IDs (as "container" IDs, the
+   * inside of the user namespace given to {@code mount_setattr(MOUNT_ATTR_IDMAP)}) to the IDs the
+   * mount shows (as "host" IDs): the kernel reads an on-disk ID k through an ID-mapped mount as
+   * the host ID that the mount's user namespace maps k to. Container IDs missing from either map
+   * are left out (such files show as the overflow ID). See {@link #isIdentity}.
+   */
+  public static IdMap layerIdMap(IdMap layerOwners, IdMap container) {
+    List<IdMapping> pieces = new ArrayList<>();
+    for (IdMapping c : container.mappings()) {
+      for (IdMapping d : layerOwners.mappings()) {
+        long start = Math.max(c.containerId(), d.containerId());
+        long end = Math.min(c.containerId() + c.size(), d.containerId() + d.size());
+        if (start >= end) {
+          continue;
+        }
+        long onDisk = d.hostId() + start - d.containerId();
+        long seen = c.hostId() + start - c.containerId();
+        pieces.add(IdMapping.of(onDisk, seen, end - start));
+      }
+    }
+    pieces.sort(java.util.Comparator.comparingLong(IdMapping::containerId));
+    return new IdMap(pieces);
   }
 
   private static IdMap autoMap(IdMapRequest request) {
