@@ -108,7 +108,7 @@ public class SpecResolver {
     ImageConfig.Config ic = image.config().config() == null ? ImageConfig.Config.EMPTY : image.config().config();
     ProcessResolver.CommandLine cl = ProcessResolver.commandLine(b, ic);
     String hostname = b.hostname().isEmpty() ? id.substring(0, 12) : b.hostname();
-    String userSpec = !b.user().isEmpty() ? b.user() : ic.user() == null ? "" : ic.user();
+    String userSpec = !b.user().isEmpty() ? b.user() : keepIdUser(s).orElse(ic.user() == null ? "" : ic.user());
     ProcessResolver.User user = ProcessResolver.user(userSpec, image.layersTopFirst());
     CapabilityPlan caps = availableOnly(CapabilityPlan.resolve(Capability.PODMAN_DEFAULTS, s.capAdd(), s.capDrop(),
         s.privileged(), user.uid() != 0), s.capAdd());
@@ -164,6 +164,17 @@ public class SpecResolver {
         .filter(c -> host.hasBoundingCap(c.number())).collect(java.util.stream.Collectors.toSet());
     return new CapabilityPlan(keep.apply(plan.bounding()), keep.apply(plan.effective()), keep.apply(plan.permitted()),
         keep.apply(plan.inheritable()), keep.apply(plan.ambient()));
+  }
+
+  /**
+   * Podman's {@code keep-id}: without {@code --user}, the process runs as the kept IDs (the user's
+   * own, or {@code keep-id:uid=U,gid=G}), not as the image's user.
+   */
+  private Optional<String> keepIdUser(ContainerSpec.Security s) {
+    if (!identity.rootless() || !(usernsMode(s) instanceof UsernsMode.KeepId k)) {
+      return Optional.empty();
+    }
+    return Optional.of(k.uid().orElse(identity.ids().uid()) + ":" + k.gid().orElse(identity.ids().gid()));
   }
 
   private static UsernsMode usernsMode(ContainerSpec.Security s) {
