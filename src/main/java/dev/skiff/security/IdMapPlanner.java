@@ -41,13 +41,10 @@ public final class IdMapPlanner {
     checkMapped(ids, uids, request.containerUid(), "uid");
     checkMapped(ids, gids, request.containerGid(), "gid");
     boolean newNamespace = !(mode instanceof UsernsMode.Host);
-    return new IdMapPlan(
-        newNamespace,
-        toHost(ids, uids, true),
-        toHost(ids, gids, false),
-        uids,
-        gids,
-        Optional.empty());
+    IdMap hostUids = toHost(ids, uids, true);
+    IdMap hostGids = toHost(ids, gids, false);
+    checkOwnIdMapped(ids, mode, uids, gids);
+    return new IdMapPlan(newNamespace, hostUids, hostGids, uids, gids, Optional.empty());
   }
 
   /**
@@ -87,6 +84,31 @@ public final class IdMapPlanner {
               + " --userns=keep-id, --userns=nomap or --uidmap/--gidmap, or run skiffd as root"
               + " (where --userns=auto uses ID-mapped layers)");
     }
+  }
+
+  /**
+   * Rootless, the user's own uid/gid (daemon namespace ID 0) owns the container's bundle, its
+   * overlay upper dir and every image file that is root's in the image; a namespace that does not
+   * map it cannot even mount its root filesystem. Podman makes {@code nomap} work by copying the
+   * image with other owners (storage chown), which skiffd does not do: refused with the reason.
+   */
+  private static void checkOwnIdMapped(DaemonIds ids, UsernsMode mode, IdMap uids, IdMap gids) {
+    if (!ids.rootless() || (hasHostId(uids, 0) && hasHostId(gids, 0))) {
+      return;
+    }
+    String what = mode instanceof UsernsMode.NoMap ? "--userns=nomap" : "an ID map without your own uid and gid";
+    throw new InvalidSecuritySettingException(
+        what
+            + " is not supported by a rootless skiffd: your uid "
+            + ids.uid()
+            + " owns the container's bundle, its overlay upper directory and the image files that are"
+            + " root's in the image (layers are stored once, owned through your default ID map), so a"
+            + " user namespace that does not map it cannot set up the root filesystem; map your uid"
+            + " (the default, --userns=keep-id, or --uidmap/--gidmap including 0 as the host ID)");
+  }
+
+  private static boolean hasHostId(IdMap map, long hostId) {
+    return map.mappings().stream().anyMatch(m -> m.hostRange().contains(hostId));
   }
 
   private static void checkExplicitMapsAlone(IdMapRequest request) {
