@@ -40,7 +40,10 @@ public final class IdMapPlanner {
     IdMap gids = inNamespace(ids, request, false);
     checkMapped(ids, uids, request.containerUid(), "uid");
     checkMapped(ids, gids, request.containerGid(), "gid");
-    boolean newNamespace = !(mode instanceof UsernsMode.Host);
+    // rootless host: the daemon's own namespace map (Podman's host mode shows its pause process's
+    // map, 0 = the user, 1.. = subordinate IDs); skiffd has no namespace holder to share, so the
+    // container gets a user namespace of its own with that map
+    boolean newNamespace = !(mode instanceof UsernsMode.Host) || ids.rootless();
     IdMap hostUids = toHost(ids, uids, true);
     IdMap hostGids = toHost(ids, gids, false);
     checkOwnIdMapped(ids, mode, uids, gids);

@@ -161,7 +161,7 @@ class UsernsAutoIT {
   }
 
   @Test
-  void rootless_autoIsRefusedWithTheReason_keepIdAndNomapWork() {
+  void rootless_autoAndNomapRefusedWithTheReason_keepIdAndHostWork() {
     try (Daemon d = rootlessDaemon()) {
       Podman p = new Podman(d);
       var auto = p.run("create", "--userns=auto", TestImages.NAME, "true");
@@ -179,8 +179,13 @@ class UsernsAutoIT {
       assertTrue(keep2.startsWith("200\n210\n"), keep2);
       assertTrue(keep2.replaceAll("[ \t]+", " ").contains("200 " + uid + " 1"), keep2);
 
-      String nomap = p.ok("run", "--rm", "--userns=nomap", TestImages.NAME, "cat", "/proc/self/uid_map");
-      assertTrue(nomap.replaceAll("[ \t]+", " ").trim().matches("0 100000 65536"), nomap);
+      var nomap = p.run("create", "--userns=nomap", TestImages.NAME, "true");
+      assertNotEquals(0, nomap.exit());
+      assertTrue(nomap.stderr().contains("--userns=nomap is not supported by a rootless skiffd: your uid " + uid
+          + " owns the container's bundle"), nomap.stderr());
+
+      String host = p.ok("run", "--rm", "--userns=host", TestImages.NAME, "cat", "/proc/self/uid_map");
+      assertEquals("0 " + uid + " 1\n1 100000 65536", host.replaceAll("[ \t]+", " ").replaceAll("(?m)^ ", "").trim());
 
       var outside = p.run("create", "--uidmap", "0:1:70000", TestImages.NAME, "true");
       assertNotEquals(0, outside.exit());
