@@ -116,7 +116,9 @@ public final class IdMapPlanner {
 
   private static void checkExplicitMapsAlone(IdMapRequest request) {
     boolean explicit = !request.uidMap().isEmpty() || !request.gidMap().isEmpty();
-    if (explicit && !(request.mode() instanceof UsernsMode.Default)) {
+    // podman sends --uidmap/--gidmap with userns "private"
+    boolean plain = request.mode() instanceof UsernsMode.Default || request.mode() instanceof UsernsMode.Private;
+    if (explicit && !plain) {
       throw new InvalidSecuritySettingException(
           "--userns and --uidmap/--gidmap are mutually exclusive");
     }

@@ -187,6 +187,9 @@ class UsernsAutoIT {
       String host = p.ok("run", "--rm", "--userns=host", TestImages.NAME, "cat", "/proc/self/uid_map");
       assertEquals("0 " + uid + " 1\n1 100000 65536", host.replaceAll("[ \t]+", " ").replaceAll("(?m)^ ", "").trim());
 
+      String mapped = p.ok("run", "--rm", "--uidmap", "0:0:1", "--uidmap", "1:1:1000", "--gidmap", "0:0:1",
+          "--gidmap", "1:1:1000", TestImages.NAME, "cat", "/proc/self/uid_map");
+      assertEquals("0 " + uid + " 1\n1 100000 1000", mapped.replaceAll("[ \t]+", " ").replaceAll("(?m)^ ", "").trim());
       var outside = p.run("create", "--uidmap", "0:1:70000", TestImages.NAME, "true");
       assertNotEquals(0, outside.exit());
       assertTrue(outside.stderr().contains("outside the range this daemon owns")

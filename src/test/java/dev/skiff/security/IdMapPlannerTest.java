@@ -145,6 +145,14 @@ class IdMapPlannerTest {
   }
 
   @Test
+  void plan_explicitMapsWithPrivate_asPodmanSendsThem() {
+    IdMapRequest request =
+        IdMapRequest.of(UsernsMode.parse("private"))
+            .withMaps(List.of(IdMapping.parse("0:0:1"), IdMapping.parse("1:1:1000")), List.of());
+    assertEquals(map("0:1000:1", "1:100000:1000"), IdMapPlanner.plan(ALICE, request).uidMap());
+  }
+
+  @Test
   void plan_explicitUidmapWithUserns_refused() {
     IdMapRequest request =
         IdMapRequest.of(UsernsMode.parse("keep-id"))
