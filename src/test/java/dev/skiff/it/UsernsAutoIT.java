@@ -208,6 +208,15 @@ class UsernsAutoIT {
       }
       String host = p.ok("run", "--rm", "--userns=host", TestImages.NAME, "cat", "/proc/self/uid_map");
       assertTrue(host.replaceAll("[ \t]+", " ").trim().equals("0 0 4294967295"), host);
+      var bad = d.curl().post("/v4.3.1/libpod/containers/create", "{\"image\":\"" + TestImages.NAME
+          + "\",\"userns\":{\"nsmode\":\"auto\",\"value\":\"colour=blue\"}}");
+      assertEquals(400, bad.status(), bad.body());
+      assertTrue(bad.json().get("message").asText().contains("unknown auto option \"colour\""), bad.body());
+      var outside = d.curl().post("/v4.3.1/libpod/containers/create", "{\"image\":\"" + TestImages.NAME
+          + "\",\"userns\":{\"nsmode\":\"auto\",\"value\":\"uidmapping=0:50:10\"}}");
+      assertEquals(400, outside.status(), outside.body());
+      assertTrue(outside.json().get("message").asText().contains("outside the range this daemon owns"),
+          outside.body());
     }
   }
 

@@ -90,7 +90,11 @@ public class SpecResolver {
    * resolves and stores the container inside {@link SubIdAllocations#exclusive}.
    */
   public boolean needsOwnRange(ContainerSpec spec) {
-    return !identity.rootless() && usernsMode(spec.security()) instanceof UsernsMode.Auto;
+    try {
+      return !identity.rootless() && usernsMode(spec.security()) instanceof UsernsMode.Auto;
+    } catch (InvalidSecuritySettingException e) {
+      return false; // resolve() reports it as a 400
+    }
   }
 
   public Resolution resolve(String id, ContainerSpec spec, ResolvedImage image) {
