@@ -198,7 +198,7 @@ class UsernsAutoIT {
   }
 
   @Test
-  void root_keepIdAndNomapAreRefused_hostRunsWithoutUserNamespace() {
+  void root_keepIdAndNomapRefused_hostWithoutUserNamespace_explicitMapsIdMapLayers() {
     try (Daemon d = rootDaemon()) {
       Podman p = new Podman(d);
       for (String mode : List.of("keep-id", "nomap")) {
@@ -208,6 +208,10 @@ class UsernsAutoIT {
       }
       String host = p.ok("run", "--rm", "--userns=host", TestImages.NAME, "cat", "/proc/self/uid_map");
       assertTrue(host.replaceAll("[ \t]+", " ").trim().equals("0 0 4294967295"), host);
+      // an explicit map other than the default also reads image files through ID-mapped layers
+      String explicit = p.ok("run", "--rm", "--uidmap", "0:400000:2000", "--gidmap", "0:400000:2000", TestImages.NAME,
+          "sh", "-c", "stat -c %u:%g /etc/passwd; cat /proc/self/uid_map");
+      assertEquals("0:0\n0 400000 2000", explicit.replaceAll("[ \t]+", " ").replaceAll("(?m)^ ", "").trim());
       var bad = d.curl().post("/v4.3.1/libpod/containers/create", "{\"image\":\"" + TestImages.NAME
           + "\",\"userns\":{\"nsmode\":\"auto\",\"value\":\"colour=blue\"}}");
       assertEquals(400, bad.status(), bad.body());
