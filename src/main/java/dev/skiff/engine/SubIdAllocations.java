@@ -112,8 +112,9 @@ public class SubIdAllocations {
   }
 
   private String poolSource() {
-    SubIdFile uids = read(config.subuidFile());
-    return uids.rangesFor(IdRangeAllocator.AUTO_USER, -1).isEmpty()
+    boolean entries = !read(config.subuidFile()).rangesFor(IdRangeAllocator.AUTO_USER, -1).isEmpty()
+        && !read(config.subgidFile()).rangesFor(IdRangeAllocator.AUTO_USER, -1).isEmpty();
+    return !entries
         ? "skiffd's pool " + IdRangeAllocator.DEFAULT_USER_POOL + " minus subordinate entries and real users' IDs"
         : "the \"" + IdRangeAllocator.AUTO_USER + "\" entries of " + config.subuidFile() + " and "
             + config.subgidFile();
