@@ -323,6 +323,8 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
     }
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0)
     return shim_make_error (err, errno, "socketpair");
+  if (shim_prepare_idmapped_layers (c, err) < 0)
+    return -1;
   if (shim_join_namespaces (c->joins, c->n_joins, err) < 0)
     return -1;
   c->init_out_fd[1] = out1[1];
@@ -345,6 +347,7 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   close (out2[1]);
   close (errp[1]);
   close (sock[1]);
+  shim_close_idmapped_layers (c);
   if (c->init_in_fd >= 0)
     close (c->init_in_fd);
   c->out_fd[1] = out1[0];

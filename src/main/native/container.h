@@ -52,6 +52,8 @@ struct shim_container_s
   int passthrough_stdio; /* init_in_fd / init_out_fd are the caller's stdio, no log pipes */
   int init_in_fd;        /* stdin for the container, -1 = /dev/null */
   int start_fifo_fd;     /* O_PATH exec.fifo: the init blocks on it before execve, -1 = no */
+  int *idmap_lower_fds;  /* ID-mapped clones of the overlay lower dirs (mounts.h), made before clone */
+  int n_idmap_lower;
 };
 typedef struct shim_container_s shim_container_t;
 

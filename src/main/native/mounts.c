@@ -14,6 +14,7 @@
 #include <linux/openat2.h>
 
 #include "mounts.h"
+#include "userns.h"
 #include "spec.h"
 #include "utils.h"
 
@@ -219,6 +220,90 @@ do_mount (int rootfd, const char *source, const char *dest, const char *type, sh
   return 0;
 }
 
+static const char *
+annotation (shim_container_t *c, const char *key)
+{
+  json_object *ann = shim_spec_get (c->spec, "annotations"), *v;
+
+  if (ann && json_object_object_get_ex (ann, key, &v))
+    return json_object_get_string (v);
+  return NULL;
+}
+
+static int
+idmapped_clone (const char *dir, int userns_fd, shim_error_t *err)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = userns_fd };
+  cleanup_close int fd = open_tree (AT_FDCWD, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+  if (fd < 0)
+    return shim_make_error (err, errno, "open_tree `%s`", dir);
+  if (mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof (attr)) < 0)
+    return shim_make_error (err, errno, "ID-mapping layer `%s` (mount_setattr MOUNT_ATTR_IDMAP)", dir);
+  return get_and_reset (&fd);
+}
+
+int
+shim_prepare_idmapped_layers (shim_container_t *c, shim_error_t *err)
+{
+  const char *uids = annotation (c, "dev.skiff.overlay.idmap.uids");
+  const char *gids = annotation (c, "dev.skiff.overlay.idmap.gids");
+  const char *lower = annotation (c, "dev.skiff.overlay.lower");
+  cleanup_free char *copy = NULL;
+  cleanup_close int userns_fd = -1;
+  char *save = NULL, *dir;
+  size_t n = 1;
+
+  if (!uids || !gids || !lower)
+    return 0;
+  if (geteuid () != 0)
+    return shim_make_error (err, EPERM, "ID-mapped layers need a root shim");
+  userns_fd = shim_userns_fd_for_maps (uids, gids, err);
+  if (userns_fd < 0)
+    return shim_error_wrap (err, "ID-mapped layers");
+  for (const char *p = lower; *p; p++)
+    n += *p == ':';
+  c->idmap_lower_fds = xmalloc0 (n * sizeof (int));
+  copy = xstrdup (lower);
+  for (dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      int fd = idmapped_clone (dir, userns_fd, err);
+      if (fd < 0)
+        {
+          shim_close_idmapped_layers (c);
+          return -1;
+        }
+      c->idmap_lower_fds[c->n_idmap_lower++] = fd;
+    }
+  return 0;
+}
+
+void
+shim_close_idmapped_layers (shim_container_t *c)
+{
+  int i;
+
+  for (i = 0; i < c->n_idmap_lower; i++)
+    close (c->idmap_lower_fds[i]);
+  free (c->idmap_lower_fds);
+  c->idmap_lower_fds = NULL;
+  c->n_idmap_lower = 0;
+}
+
+/* In the init: each ID-mapped clone goes over its own lower dir, in this mount namespace only. */
+static int
+attach_idmapped_layers (shim_container_t *c, const char *lower, shim_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (lower);
+  char *save = NULL, *dir;
+  int i = 0;
+
+  for (dir = strtok_r (copy, ":", &save); dir && i < c->n_idmap_lower; dir = strtok_r (NULL, ":", &save), i++)
+    if (move_mount (c->idmap_lower_fds[i], "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+      return shim_make_error (err, errno, "attaching the ID-mapped layer on `%s`", dir);
+  return 0;
+}
+
 int
 shim_set_rootfs (shim_container_t *c, shim_error_t *err)
 {
@@ -241,6 +326,8 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
 
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return shim_make_error (err, errno, "making / private");
+  if (lower && c->n_idmap_lower > 0 && attach_idmapped_layers (c, lower, err) < 0)
+    return -1;
   if (lower)
     {
       cleanup_free char *data = NULL;

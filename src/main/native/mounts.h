@@ -15,6 +15,15 @@
  *     Where the kernel refuses (user namespace): device nodes are bind mounts of the host's,
  *     sysfs is a recursive read-only bind of the host /sys, mqueue a bind of the host's.
  *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot).
+ *   - ID-mapped layers (root shim only): when the annotations dev.skiff.overlay.idmap.uids/gids
+ *     are set ("on-disk:seen-as:size,..." lists, the form of a runtime-spec mount's uidMappings),
+ *     shim_prepare_idmapped_layers(), in the shim BEFORE clone (it needs privilege over the host
+ *     user namespace), clones each overlay lower dir with open_tree(OPEN_TREE_CLONE) and makes the
+ *     clone ID-mapped with mount_setattr(MOUNT_ATTR_IDMAP) through a user namespace holding those
+ *     maps: an on-disk owner k reads as the ID that namespace maps k to.  The init inherits the
+ *     detached mounts and shim_set_rootfs() move_mount()s each one over its lower dir in the
+ *     container's (private) mount namespace before mounting the overlay, so lowerdir= is unchanged.
+ *     shim_close_idmapped_layers() drops the shim's copies after clone.
  *   - Masked paths: a file gets /dev/null bound over it, a directory a read-only empty tmpfs;
  *     absent paths are skipped.  Read-only paths: recursive bind onto itself + read-only.
  */
@@ -24,6 +33,8 @@
 #include "container.h"
 #include "error.h"
 
+int shim_prepare_idmapped_layers (shim_container_t *c, shim_error_t *err);
+void shim_close_idmapped_layers (shim_container_t *c);
 int shim_set_rootfs (shim_container_t *c, shim_error_t *err);
 int shim_set_mounts (shim_container_t *c, shim_error_t *err);
 int shim_set_pivot_root (const char *rootfs, shim_error_t *err);

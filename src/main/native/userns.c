@@ -1,6 +1,7 @@
 /* userns.c -- uid_map / gid_map (see userns.h). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,4 +196,85 @@ shim_set_id_maps (pid_t pid, json_object *spec, shim_error_t *err)
   if (set_one_map (pid, shim_spec_get (spec, "linux.gidMappings"), 0, err) < 0)
     return -1;
   return set_one_map (pid, shim_spec_get (spec, "linux.uidMappings"), 1, err);
+}
+
+/* "a:b:c,d:e:f" -> "a b c\nd e f\n"; NULL when malformed. */
+static char *
+proc_lines (const char *list)
+{
+  cleanup_free char *copy = xstrdup (list);
+  char *out = xmalloc0 (strlen (list) * 2 + 2), *save = NULL, *tok;
+  size_t len = 0;
+  int n = 0;
+
+  for (tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+    {
+      unsigned long long a, b, c;
+      char end;
+      if (sscanf (tok, "%llu:%llu:%llu%c", &a, &b, &c, &end) != 3 || c == 0 || ++n > MAX_MAPPINGS)
+        {
+          free (out);
+          return NULL;
+        }
+      len += sprintf (out + len, "%llu %llu %llu\n", a, b, c);
+    }
+  if (n == 0)
+    {
+      free (out);
+      return NULL;
+    }
+  return out;
+}
+
+int
+shim_userns_fd_for_maps (const char *uids, const char *gids, shim_error_t *err)
+{
+  cleanup_free char *ulines = proc_lines (uids), *glines = proc_lines (gids);
+  int ready[2], hold[2], status, ret = -1;
+  char path[64], b;
+  pid_t pid;
+
+  if (!ulines || !glines)
+    return shim_make_error (err, EINVAL, "invalid ID map `%s` / `%s`", uids, gids);
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return shim_make_error (err, errno, "pipe");
+  if (pipe2 (hold, O_CLOEXEC) < 0)
+    {
+      close (ready[0]);
+      close (ready[1]);
+      return shim_make_error (err, errno, "pipe");
+    }
+  pid = fork ();
+  if (pid < 0)
+    ret = shim_make_error (err, errno, "fork");
+  else if (pid == 0)
+    {
+      close (ready[0]);
+      close (hold[1]);
+      b = unshare (CLONE_NEWUSER) == 0 ? 'U' : 'E';
+      if (write (ready[1], &b, 1) < 0 || read (hold[0], &b, 1) < 0)
+        _exit (1);
+      _exit (0);
+    }
+  close (ready[1]);
+  close (hold[0]);
+  if (pid > 0)
+    {
+      if (shim_read_all (ready[0], &b, 1) != 1 || b != 'U')
+        ret = shim_make_error (err, EPERM, "creating a user namespace for ID-mapped layers");
+      else if (write_proc_file (pid, "uid_map", ulines, err) < 0 || write_proc_file (pid, "gid_map", glines, err) < 0)
+        ret = shim_error_wrap (err, "ID map of the layers' user namespace");
+      else
+        {
+          snprintf (path, sizeof (path), "/proc/%d/ns/user", (int)pid);
+          ret = open (path, O_RDONLY | O_CLOEXEC);
+          if (ret < 0)
+            ret = shim_make_error (err, errno, "open `%s`", path);
+        }
+    }
+  close (ready[0]);
+  close (hold[1]); /* the child reads EOF and exits */
+  if (pid > 0)
+    waitpid (pid, &status, 0);
+  return ret;
 }

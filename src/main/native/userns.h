@@ -19,5 +19,6 @@
 
 int shim_id_maps_validate (json_object *spec, int new_userns, shim_error_t *err);
 int shim_set_id_maps (pid_t pid, json_object *spec, shim_error_t *err);
+int shim_userns_fd_for_maps (const char *uids, const char *gids, shim_error_t *err);
 
 #endif

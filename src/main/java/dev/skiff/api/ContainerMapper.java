@@ -243,8 +243,10 @@ public final class ContainerMapper {
     h.put("Tmpfs", tmpfs(c));
     h.put("UTSMode", "private");
     h.put("UsernsMode", s.usernsMode());
-    h.put("IDMappings", Map.of("UIDMap", idMap(c.oci().path("linux").path("uidMappings")),
-        "GIDMap", idMap(c.oci().path("linux").path("gidMappings"))));
+    Map<String, Object> ids = new LinkedHashMap<>(); // podman's define.InspectIDMappings
+    ids.put("UidMap", idMap(c.oci().path("linux").path("uidMappings")));
+    ids.put("GidMap", idMap(c.oci().path("linux").path("gidMappings")));
+    h.put("IDMappings", ids);
     h.put("ShmSize", 65536000);
     h.put("Runtime", "oci");
     h.put("Memory", r.memoryLimit());

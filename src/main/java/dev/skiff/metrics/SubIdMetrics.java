@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
  * {@code skiff_subid_allocated_ids{kind="uid"|"gid"}} and {@code skiff_subid_free_ids{kind=...}},
  * read at scrape time. Rootless: allocated = the size of the user's subordinate ranges (every
  * container's default map uses all of them), free = 0. Root: allocated = pool IDs held by the
- * daemon's allocations in the store (today the default container range), free = pool IDs neither
+ * daemon's allocations in the store (the default container range and the live containers'
+ * {@code --userns=auto} ranges), free = pool IDs neither
  * allocated, nor in a subordinate-file entry, nor a real user's uid/gid. See {@link SubIdUsage}.
  */
 @ApplicationScoped

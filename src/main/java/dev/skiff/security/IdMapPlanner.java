@@ -34,19 +34,20 @@ public final class IdMapPlanner {
       return IdMapPlan.noNewNamespace();
     }
     checkRootlessOnly(ids, mode);
+    checkAutoRootOnly(ids, mode);
     checkExplicitMapsAlone(request);
     IdMap uids = inNamespace(ids, request, true);
     IdMap gids = inNamespace(ids, request, false);
     checkMapped(ids, uids, request.containerUid(), "uid");
     checkMapped(ids, gids, request.containerGid(), "gid");
-    boolean newNamespace = !(mode instanceof UsernsMode.Host);
-    return new IdMapPlan(
-        newNamespace,
-        toHost(ids, uids, true),
-        toHost(ids, gids, false),
-        uids,
-        gids,
-        Optional.empty());
+    // rootless host: the daemon's own namespace map (Podman's host mode shows its pause process's
+    // map, 0 = the user, 1.. = subordinate IDs); skiffd has no namespace holder to share, so the
+    // container gets a user namespace of its own with that map
+    boolean newNamespace = !(mode instanceof UsernsMode.Host) || ids.rootless();
+    IdMap hostUids = toHost(ids, uids, true);
+    IdMap hostGids = toHost(ids, gids, false);
+    checkOwnIdMapped(ids, mode, uids, gids);
+    return new IdMapPlan(newNamespace, hostUids, hostGids, uids, gids, Optional.empty());
   }
 
   /**
@@ -70,9 +71,54 @@ public final class IdMapPlanner {
     }
   }
 
+  /**
+   * Rootless {@code auto} is refused: image layers are extracted once, owned through the default
+   * map, and a container on another part of the subordinate range would see them owned by
+   * unmapped IDs. Fixing that needs an ID-mapped mount (the kernel allows it only with privilege
+   * over the host user namespace) or a per-range copy of the layers (not implemented).
+   */
+  private static void checkAutoRootOnly(DaemonIds ids, UsernsMode mode) {
+    if (ids.rootless() && mode instanceof UsernsMode.Auto) {
+      throw new InvalidSecuritySettingException(
+          "--userns=auto is not supported by a rootless skiffd: image layers are stored once with"
+              + " owners mapped through your default ID map, and giving a container its own part of"
+              + " your subordinate range needs ID-mapped layers, which the kernel allows only with"
+              + " privilege over the host's user namespace; use the default user namespace,"
+              + " --userns=keep-id, --userns=nomap or --uidmap/--gidmap, or run skiffd as root"
+              + " (where --userns=auto uses ID-mapped layers)");
+    }
+  }
+
+  /**
+   * Rootless, the user's own uid/gid (daemon namespace ID 0) owns the container's bundle, its
+   * overlay upper dir and every image file that is root's in the image; a namespace that does not
+   * map it cannot even mount its root filesystem. Podman makes {@code nomap} work by copying the
+   * image with other owners (storage chown), which skiffd does not do: refused with the reason.
+   */
+  private static void checkOwnIdMapped(DaemonIds ids, UsernsMode mode, IdMap uids, IdMap gids) {
+    if (!ids.rootless() || (hasHostId(uids, 0) && hasHostId(gids, 0))) {
+      return;
+    }
+    String what = mode instanceof UsernsMode.NoMap ? "--userns=nomap" : "an ID map without your own uid and gid";
+    throw new InvalidSecuritySettingException(
+        what
+            + " is not supported by a rootless skiffd: your uid "
+            + ids.uid()
+            + " owns the container's bundle, its overlay upper directory and the image files that are"
+            + " root's in the image (layers are stored once, owned through your default ID map), so a"
+            + " user namespace that does not map it cannot set up the root filesystem; map your uid"
+            + " (the default, --userns=keep-id, or --uidmap/--gidmap including 0 as the host ID)");
+  }
+
+  private static boolean hasHostId(IdMap map, long hostId) {
+    return map.mappings().stream().anyMatch(m -> m.hostRange().contains(hostId));
+  }
+
   private static void checkExplicitMapsAlone(IdMapRequest request) {
     boolean explicit = !request.uidMap().isEmpty() || !request.gidMap().isEmpty();
-    if (explicit && !(request.mode() instanceof UsernsMode.Default)) {
+    // podman sends --uidmap/--gidmap with userns "private"
+    boolean plain = request.mode() instanceof UsernsMode.Default || request.mode() instanceof UsernsMode.Private;
+    if (explicit && !plain) {
       throw new InvalidSecuritySettingException(
           "--userns and --uidmap/--gidmap are mutually exclusive");
     }
@@ -128,9 +174,80 @@ public final class IdMapPlanner {
     return IdMap.of(IdMapping.of(0, 1, subCount));
   }
 
+  /**
+   * Podman's {@code auto}: container IDs 0..size-1 on the allocated range, except those covered by
+   * {@code uidmapping}/{@code gidmapping}, which use the forced host IDs instead (the allocated
+   * IDs they displace stay unused).
+   */
   private static IdMap auto(UsernsMode.Auto a, IdMapRequest request, boolean uids) {
     List<IdMapping> forced = uids ? a.uidMappings() : a.gidMappings();
-    return forced.isEmpty() ? autoMap(request) : new IdMap(forced);
+    if (forced.isEmpty()) {
+      return autoMap(request);
+    }
+    List<IdMapping> result = new ArrayList<>(forced);
+    for (IdMapping m : autoMap(request).mappings()) {
+      result.addAll(withoutContainerIds(m, forced));
+    }
+    result.sort(java.util.Comparator.comparingLong(IdMapping::containerId));
+    return new IdMap(result);
+  }
+
+  private static List<IdMapping> withoutContainerIds(IdMapping m, List<IdMapping> covered) {
+    List<IdMapping> pieces = List.of(m);
+    for (IdMapping c : covered) {
+      List<IdMapping> next = new ArrayList<>();
+      for (IdMapping p : pieces) {
+        long start = p.containerId();
+        long end = start + p.size();
+        long cs = c.containerId();
+        long ce = cs + c.size();
+        if (ce <= start || cs >= end) {
+          next.add(p);
+          continue;
+        }
+        if (cs > start) {
+          next.add(IdMapping.of(start, p.hostId(), cs - start));
+        }
+        if (ce < end) {
+          next.add(IdMapping.of(ce, p.hostId() + ce - start, end - ce));
+        }
+      }
+      pieces = next;
+    }
+    return pieces;
+  }
+
+  /** True when every ID of {@code map} maps to itself (an ID-mapped mount would change nothing). */
+  public static boolean isIdentity(IdMap map) {
+    return map.mappings().stream().allMatch(m -> m.containerId() == m.hostId());
+  }
+
+  /**
+   * The ID map for an ID-mapped mount of image layers: layer files are owned on disk through
+   * {@code layerOwners} (the default container map, container ID → host ID); a container whose
+   * map is {@code container} must see the file that belongs to its container ID k as owned by
+   * {@code container}'s host ID for k. The result maps on-disk IDs (as "container" IDs, the
+   * inside of the user namespace given to {@code mount_setattr(MOUNT_ATTR_IDMAP)}) to the IDs the
+   * mount shows (as "host" IDs): the kernel reads an on-disk ID k through an ID-mapped mount as
+   * the host ID that the mount's user namespace maps k to. Container IDs missing from either map
+   * are left out (such files show as the overflow ID). See {@link #isIdentity}.
+   */
+  public static IdMap layerIdMap(IdMap layerOwners, IdMap container) {
+    List<IdMapping> pieces = new ArrayList<>();
+    for (IdMapping c : container.mappings()) {
+      for (IdMapping d : layerOwners.mappings()) {
+        long start = Math.max(c.containerId(), d.containerId());
+        long end = Math.min(c.containerId() + c.size(), d.containerId() + d.size());
+        if (start >= end) {
+          continue;
+        }
+        long onDisk = d.hostId() + start - d.containerId();
+        long seen = c.hostId() + start - c.containerId();
+        pieces.add(IdMapping.of(onDisk, seen, end - start));
+      }
+    }
+    pieces.sort(java.util.Comparator.comparingLong(IdMapping::containerId));
+    return new IdMap(pieces);
   }
 
   private static IdMap autoMap(IdMapRequest request) {

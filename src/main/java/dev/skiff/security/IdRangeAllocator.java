@@ -108,6 +108,41 @@ public final class IdRangeAllocator {
     return free;
   }
 
+  /** The IDs in both {@code a} and {@code b}, sorted and merged. */
+  public static List<SubIdRange> intersect(List<SubIdRange> a, List<SubIdRange> b) {
+    List<SubIdRange> result = new ArrayList<>();
+    for (SubIdRange x : merge(a)) {
+      for (SubIdRange y : merge(b)) {
+        long start = Math.max(x.start(), y.start());
+        long end = Math.min(x.end(), y.end());
+        if (start <= end) {
+          result.add(SubIdRange.of(start, end - start + 1));
+        }
+      }
+    }
+    return merge(result);
+  }
+
+  /**
+   * Root mode: the pool {@code --userns=auto} ranges are carved from, as one set for uids and gids
+   * (a container gets the same start for both). Like Podman, the {@code /etc/subuid} and {@code
+   * /etc/subgid} entries of user {@value #AUTO_USER} when both exist; otherwise the daemon's pool
+   * without anything a user or a real account holds ({@code taken}).
+   */
+  public static List<SubIdRange> autoPool(
+      List<SubIdRange> autoUserUids,
+      List<SubIdRange> autoUserGids,
+      List<SubIdRange> daemonPool,
+      Collection<SubIdRange> taken) {
+    if (!autoUserUids.isEmpty() && !autoUserGids.isEmpty()) {
+      return intersect(autoUserUids, autoUserGids);
+    }
+    return freeRanges(daemonPool, taken);
+  }
+
+  /** The user whose subordinate entries are the root-mode auto pool (Podman's default). */
+  public static final String AUTO_USER = "containers";
+
   /** Number of IDs in the union of {@code ranges}. */
   public static long size(List<SubIdRange> ranges) {
     return merge(ranges).stream().mapToLong(SubIdRange::count).sum();

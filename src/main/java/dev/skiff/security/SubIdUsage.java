@@ -13,8 +13,8 @@ import java.util.List;
  *       uses all of them, so {@code allocated} is their size (the user's own ID, container root,
  *       is not counted) and {@code free} is 0. No range: both 0.
  *   <li>Root: the daemon owns the pool (default 100000–4294967294). {@code allocated} is the
- *       number of pool IDs held by the daemon's allocations in the store (today the default
- *       container range; per-container ranges when they exist). {@code free} is the number of pool
+ *       number of pool IDs held by the daemon's allocations in the store (the default
+ *       container range and every live container's {@code --userns=auto} range). {@code free} is the number of pool
  *       IDs that could still be handed out: not allocated, not in any subordinate-file entry (those
  *       belong to users) and not a real user's uid or gid.
  * </ul>

@@ -42,6 +42,22 @@ public final class ContainerStore {
     }
   }
 
+  /**
+   * Inserts a new container together with its ID-range allocation, in one transaction; false (and
+   * nothing stored) when the name is taken.
+   */
+  public boolean insertWithAllocation(ContainerRow c, IdAllocationStore.Allocation allocation) {
+    return db.inTransaction(conn -> {
+      if (!insert(conn, c)) {
+        return false;
+      }
+      if (!IdAllocationStore.put(conn, allocation)) {
+        throw new StoreException("ID allocation owner " + allocation.owner() + " already exists", null);
+      }
+      return true;
+    });
+  }
+
   /** Replaces the stored record (same id); false when it no longer exists or the new name is taken. */
   public boolean update(ContainerRow c) {
     return db.withConnection(conn -> {

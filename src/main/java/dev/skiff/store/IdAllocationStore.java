@@ -1,11 +1,19 @@
 package dev.skiff.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** ID-range allocations (per container for --userns=auto, and the root-mode default range). */
+/**
+ * ID-range allocations (per container for --userns=auto, and the root-mode default range). A
+ * container's allocation is owned by {@link #containerOwner(String)}; it is inserted in the same
+ * transaction as the container's row ({@link ContainerStore#insertWithAllocation}) and deleted with
+ * it by the {@code containers_free_id_allocation} trigger (migration 2), so no path that removes a
+ * container can leak its range.
+ */
 public final class IdAllocationStore {
 
   /** One allocation: {@code size} uids from {@code uidStart} and gids from {@code gidStart}. */
@@ -15,6 +23,11 @@ public final class IdAllocationStore {
 
   public IdAllocationStore(Database db) {
     this.db = db;
+  }
+
+  /** The owner key of a container's {@code --userns=auto} allocation. */
+  public static String containerOwner(String containerId) {
+    return "container:" + containerId;
   }
 
   public Optional<Allocation> get(String owner) {
@@ -35,16 +48,19 @@ public final class IdAllocationStore {
 
   /** Records an allocation; false when the owner already has one. */
   public boolean put(String owner, long uidStart, long gidStart, long size) {
-    return db.inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO id_allocations(owner, uid_start, gid_start, size) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        ps.setString(1, owner);
-        ps.setLong(2, uidStart);
-        ps.setLong(3, gidStart);
-        ps.setLong(4, size);
-        return ps.executeUpdate() == 1;
-      }
-    });
+    return db.inTransaction(c -> put(c, new Allocation(owner, uidStart, gidStart, size)));
+  }
+
+  /** Records an allocation within a caller's transaction; false when the owner already has one. */
+  static boolean put(Connection c, Allocation a) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO id_allocations(owner, uid_start, gid_start, size) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setString(1, a.owner());
+      ps.setLong(2, a.uidStart());
+      ps.setLong(3, a.gidStart());
+      ps.setLong(4, a.size());
+      return ps.executeUpdate() == 1;
+    }
   }
 
   public boolean remove(String owner) {

@@ -61,6 +61,12 @@ final class Migrations {
             attributes  TEXT NOT NULL
           );
           CREATE INDEX events_time ON events(time_nano);
+          """,
+          // 2: a container's --userns=auto range is freed in the same statement that deletes it.
+          // (Database splits statements at ";" + newline: keep the trigger body on one line.)
+          """
+          CREATE TRIGGER containers_free_id_allocation AFTER DELETE ON containers
+          BEGIN DELETE FROM id_allocations WHERE owner = 'container:' || OLD.id; END;
           """);
 
   static int latest() {

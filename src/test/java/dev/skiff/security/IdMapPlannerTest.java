@@ -66,10 +66,59 @@ class IdMapPlannerTest {
   }
 
   @Test
-  void plan_nomap_userNotMapped() {
-    IdMapPlan plan = IdMapPlanner.plan(ALICE, IdMapRequest.of(UsernsMode.parse("nomap")));
-    assertEquals(map("0:100000:65536"), plan.uidMap());
-    assertTrue(plan.uidMap().hostRanges().stream().noneMatch(r -> r.contains(1000)));
+  void plan_nomap_rootlessRefusedWithTheReason() {
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class,
+            () -> IdMapPlanner.plan(ALICE, IdMapRequest.of(UsernsMode.parse("nomap"))));
+    assertTrue(e.getMessage().startsWith("--userns=nomap is not supported by a rootless skiffd: your uid 1000"),
+        e.getMessage());
+  }
+
+  @Test
+  void plan_explicitMapWithoutOwnId_rootlessRefused() {
+    IdMapRequest request =
+        IdMapRequest.of(new UsernsMode.Default())
+            .withMaps(List.of(IdMapping.parse("0:1:65536")), List.of());
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class, () -> IdMapPlanner.plan(ALICE, request));
+    assertTrue(e.getMessage().startsWith("an ID map without your own uid and gid is not supported"),
+        e.getMessage());
+  }
+
+  @Test
+  void plan_auto_rootlessRefusedWithTheReason() {
+    IdMapRequest request =
+        IdMapRequest.of(UsernsMode.parse("auto")).withAutoRange(SubIdRange.of(1, 1024));
+    InvalidSecuritySettingException e =
+        assertThrows(
+            InvalidSecuritySettingException.class, () -> IdMapPlanner.plan(ALICE, request));
+    assertTrue(e.getMessage().startsWith("--userns=auto is not supported by a rootless skiffd"),
+        e.getMessage());
+  }
+
+  @Test
+  void plan_rootAuto_forcedMappingReplacesThoseContainerIds() {
+    IdMapRequest request =
+        IdMapRequest.of(UsernsMode.parse("auto:uidmapping=1000:500000:2"))
+            .withAutoRange(SubIdRange.of(300000, 2048));
+    IdMapPlan plan = IdMapPlanner.plan(ROOT, request);
+    assertEquals(
+        map("0:300000:1000", "1000:500000:2", "1002:301002:1046"), plan.uidMap());
+    assertEquals(map("0:300000:2048"), plan.gidMap());
+  }
+
+  @Test
+  void layerIdMap_translatesDefaultOwnersToTheContainersHostIds() {
+    IdMap layers = map("0:200000:65536");
+    IdMap auto = map("0:300000:1024");
+    assertEquals(map("200000:300000:1024"), IdMapPlanner.layerIdMap(layers, auto));
+    assertFalse(IdMapPlanner.isIdentity(IdMapPlanner.layerIdMap(layers, auto)));
+    assertTrue(IdMapPlanner.isIdentity(IdMapPlanner.layerIdMap(layers, layers)));
+    IdMap split = map("0:400000:10", "10:500000:90000");
+    assertEquals(
+        map("200000:400000:10", "200010:500000:65526"), IdMapPlanner.layerIdMap(layers, split));
   }
 
   @Test
@@ -96,6 +145,14 @@ class IdMapPlannerTest {
   }
 
   @Test
+  void plan_explicitMapsWithPrivate_asPodmanSendsThem() {
+    IdMapRequest request =
+        IdMapRequest.of(UsernsMode.parse("private"))
+            .withMaps(List.of(IdMapping.parse("0:0:1"), IdMapping.parse("1:1:1000")), List.of());
+    assertEquals(map("0:1000:1", "1:100000:1000"), IdMapPlanner.plan(ALICE, request).uidMap());
+  }
+
+  @Test
   void plan_explicitUidmapWithUserns_refused() {
     IdMapRequest request =
         IdMapRequest.of(UsernsMode.parse("keep-id"))
@@ -110,10 +167,12 @@ class IdMapPlannerTest {
   void plan_explicitGidmap_separateFromUidmap() {
     IdMapRequest request =
         IdMapRequest.of(new UsernsMode.Default())
-            .withMaps(List.of(IdMapping.parse("0:0:1")), List.of(IdMapping.parse("0:1:10")));
+            .withMaps(
+                List.of(IdMapping.parse("0:0:1")),
+                List.of(IdMapping.parse("0:0:1"), IdMapping.parse("1:1:10")));
     IdMapPlan plan = IdMapPlanner.plan(ALICE, request);
     assertEquals(map("0:1000:1"), plan.uidMap());
-    assertEquals(map("0:100000:10"), plan.gidMap());
+    assertEquals(map("0:1000:1", "1:100000:10"), plan.gidMap());
   }
 
   @Test
@@ -168,18 +227,19 @@ class IdMapPlannerTest {
 
   @Test
   void plan_auto_usesAllocatedRange() {
-    SubIdRange range = IdRangeAllocator.allocate(IdMapPlanner.autoPool(ALICE), List.of(), 1024);
-    assertEquals(SubIdRange.of(1, 1024), range);
+    SubIdRange range = IdRangeAllocator.allocate(IdMapPlanner.autoPool(ROOT), List.of(), 1024);
+    assertEquals(SubIdRange.of(100000, 1024), range);
     IdMapRequest request = IdMapRequest.of(UsernsMode.parse("auto")).withAutoRange(range);
-    assertTrue(request.needsAutoRange(true));
-    IdMapPlan plan = IdMapPlanner.plan(ALICE, request);
+    assertTrue(request.needsAutoRange(false));
+    IdMapPlan plan = IdMapPlanner.plan(ROOT, request);
     assertEquals(map("0:100000:1024"), plan.uidMap());
+    assertEquals(map("0:100000:1024"), plan.gidMap());
   }
 
   @Test
   void plan_hostRootless_sharesDaemonNamespace() {
     IdMapPlan plan = IdMapPlanner.plan(ALICE, IdMapRequest.of(new UsernsMode.Host()));
-    assertFalse(plan.newUserNamespace());
+    assertTrue(plan.newUserNamespace()); // no namespace holder to join: a new one with its map
     assertEquals(map("0:1000:1", "1:100000:65536"), plan.uidMap());
   }
 

@@ -48,6 +48,80 @@ class IdRangeAllocatorPropertyTest {
     }
   }
 
+  @Property(tries = 200)
+  void freeingEverything_givesTheSameFirstRangeBack(
+      @ForAll("pools") List<SubIdRange> pool, @ForAll("ops") List<Op> ops) {
+    List<SubIdRange> allocated = new ArrayList<>();
+    for (Op op : ops) {
+      apply(pool, allocated, op);
+    }
+    long size = Math.min(1_000, IdRangeAllocator.merge(pool).get(0).count());
+    SubIdRange fresh = IdRangeAllocator.allocate(pool, List.of(), size);
+    allocated.clear(); // every container removed
+    assertEquals(fresh, IdRangeAllocator.allocate(pool, allocated, size), "freed IDs are reused");
+  }
+
+  /**
+   * Containers' auto maps (forced mappings plus the allocated range) built from random allocate and
+   * free sequences never share a host ID with another live allocation except through the forced
+   * mappings themselves, and cover exactly container IDs 0..size-1.
+   */
+  @Property(tries = 200)
+  void autoMaps_ofLiveAllocations_neverShareHostIds(
+      @ForAll("ops") List<Op> ops, @ForAll("forced") List<IdMapping> forced) {
+    List<SubIdRange> pool = List.of(SubIdRange.of(300_000, 20_000));
+    DaemonIds root = DaemonIds.root(List.of(IdRangeAllocator.DEFAULT_USER_POOL), List.of(IdRangeAllocator.DEFAULT_USER_POOL));
+    List<SubIdRange> allocated = new ArrayList<>();
+    List<IdMap> maps = new ArrayList<>();
+    for (Op op : ops) {
+      int before = allocated.size();
+      List<SubIdRange> taken = new ArrayList<>(allocated);
+      forced.forEach(f -> taken.add(f.hostRange()));
+      if (op.allocate()) {
+        try {
+          SubIdRange r = IdRangeAllocator.allocate(pool, taken, op.size());
+          allocated.add(r);
+          UsernsMode mode = new UsernsMode.Auto(java.util.OptionalLong.of(op.size()), forced, List.of());
+          IdMap map = IdMapPlanner.plan(root, IdMapRequest.of(mode).withAutoRange(r)).uidMap();
+          for (long k : new long[] {0, op.size() / 2, op.size() - 1}) {
+            assertTrue(map.toHost(k).isPresent(), "container ID " + k + " unmapped in " + map);
+          }
+          for (IdMapping m : map.mappings()) {
+            assertTrue(forced.contains(m) || r.contains(m.hostRange()), m + " outside " + r);
+          }
+          maps.add(map);
+        } catch (IdRangesExhaustedException e) {
+          // checked by the other property
+        }
+      } else if (before > 0) {
+        int i = op.victim() % before;
+        allocated.remove(i);
+        maps.remove(i);
+      }
+      for (int i = 0; i < maps.size(); i++) {
+        for (int j = i + 1; j < maps.size(); j++) {
+          for (IdMapping a : maps.get(i).mappings()) {
+            for (IdMapping b : maps.get(j).mappings()) {
+              boolean shared = forced.contains(a) && forced.contains(b);
+              assertTrue(shared || !a.hostRange().overlaps(b.hostRange()), a + " overlaps " + b);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<List<IdMapping>> forced() {
+    Arbitrary<IdMapping> one =
+        Combinators.combine(
+                Arbitraries.longs().between(0, 2_000),
+                Arbitraries.longs().between(600_000, 700_000),
+                Arbitraries.longs().between(1, 50))
+            .as(IdMapping::of);
+    return one.list().ofMaxSize(1);
+  }
+
   private static void apply(List<SubIdRange> pool, List<SubIdRange> allocated, Op op) {
     if (op.allocate()) {
       try {

@@ -72,4 +72,40 @@ class IdRangeAllocatorTest {
         IdRangeAllocator.merge(
             List.of(SubIdRange.of(10, 10), SubIdRange.of(0, 10), SubIdRange.of(15, 15))));
   }
+
+  @Test
+  void intersect_keepsIdsInBoth() {
+    assertEquals(
+        List.of(SubIdRange.of(150, 50), SubIdRange.of(290, 20)),
+        IdRangeAllocator.intersect(
+            List.of(SubIdRange.of(100, 100), SubIdRange.of(290, 20)),
+            List.of(SubIdRange.of(150, 200), SubIdRange.of(400, 5))));
+  }
+
+  @Test
+  void autoPool_prefersTheContainersEntries_elseThePoolWithoutTakenIds() {
+    List<SubIdRange> containers = List.of(SubIdRange.of(300_000, 3_000));
+    assertEquals(
+        List.of(SubIdRange.of(300_000, 2_000)),
+        IdRangeAllocator.autoPool(
+            containers, List.of(SubIdRange.of(299_000, 3_000)), List.of(), List.of()));
+    assertEquals(
+        List.of(SubIdRange.of(100, 50), SubIdRange.of(160, 40)),
+        IdRangeAllocator.autoPool(
+            List.of(), containers, List.of(SubIdRange.of(100, 100)), List.of(SubIdRange.of(150, 10))));
+  }
+
+  @Test
+  void allocate_afterFree_reusesTheLowestRange() {
+    List<SubIdRange> pool = List.of(SubIdRange.of(300_000, 3_000));
+    SubIdRange a = IdRangeAllocator.allocate(pool, List.of(), 1024);
+    SubIdRange b = IdRangeAllocator.allocate(pool, List.of(a), 1024);
+    assertEquals(SubIdRange.of(301_024, 1024), b);
+    IdRangesExhaustedException e =
+        assertThrows(
+            IdRangesExhaustedException.class,
+            () -> IdRangeAllocator.allocate(pool, List.of(a, b), 1024));
+    assertTrue(e.getMessage().contains("largest free range has 952 IDs"), e.getMessage());
+    assertEquals(a, IdRangeAllocator.allocate(pool, IdRangeAllocator.free(List.of(a, b), a), 1024));
+  }
 }

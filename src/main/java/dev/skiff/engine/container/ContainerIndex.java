@@ -1,6 +1,7 @@
 package dev.skiff.engine.container;
 
 import dev.skiff.store.ContainerStore;
+import dev.skiff.store.IdAllocationStore;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,15 @@ final class ContainerIndex {
   /** Stores a new container; false when its name is taken. */
   synchronized boolean insert(ContainerRecord c) {
     if (!store.insert(codec.row(c))) {
+      return false;
+    }
+    byId.put(c.id(), c);
+    return true;
+  }
+
+  /** Stores a new container with its ID-range allocation, in one transaction; false when its name is taken. */
+  synchronized boolean insert(ContainerRecord c, IdAllocationStore.Allocation allocation) {
+    if (!store.insertWithAllocation(codec.row(c), allocation)) {
       return false;
     }
     byId.put(c.id(), c);

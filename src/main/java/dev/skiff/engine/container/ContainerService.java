@@ -8,6 +8,7 @@ import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.NameInUseException;
 import dev.skiff.engine.NoSuchObjectException;
 import dev.skiff.engine.SkiffException;
+import dev.skiff.engine.SubIdAllocations;
 import dev.skiff.runtime.BundleWriter;
 import dev.skiff.runtime.ExitStatus;
 import dev.skiff.runtime.ExitWatcher;
@@ -54,12 +55,14 @@ public class ContainerService {
   private final ImageResolver images;
   private final SpecResolver resolver;
   private final SkiffConfig config;
+  private final SubIdAllocations allocations;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Waiters waiters = new Waiters();
   private ExitWatcher exitWatcher;
 
   public ContainerService(Store store, EventService events, ImageResolver images, SpecResolver resolver,
-      SkiffConfig config) {
+      SkiffConfig config, SubIdAllocations allocations) {
+    this.allocations = allocations;
     this.store = new ContainerIndex(new ContainerStore(store.database()));
     this.dirs = new ContainerDirs(config.root(), config.runroot());
     this.events = events;
@@ -95,13 +98,24 @@ public class ContainerService {
     RestartPolicy.validate(spec.basic());
     ResolvedImage image = images.resolve(spec.basic().image());
     String id = ContainerNames.newId();
+    ContainerRecord c = resolver.needsOwnRange(spec)
+        ? allocations.exclusive(() -> resolveAndInsert(id, name, spec, image))
+        : resolveAndInsert(id, name, spec, image);
+    events.emit("container", "create", id, attributes(c));
+    return c;
+  }
+
+  /** Resolves and stores a new container; its {@code --userns=auto} range goes in the same transaction. */
+  private ContainerRecord resolveAndInsert(String id, String name, ContainerSpec spec, ResolvedImage image) {
     SpecResolver.Resolution r = resolver.resolve(id, spec, image);
     ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
         ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0, false);
-    if (!store.insert(c)) {
+    boolean inserted = r.autoRange().isPresent()
+        ? store.insert(c, SubIdAllocations.forContainer(id, r.autoRange().get()))
+        : store.insert(c);
+    if (!inserted) {
       throw nameInUse(name);
     }
-    events.emit("container", "create", id, attributes(c));
     return c;
   }
 

@@ -126,7 +126,7 @@ final class ProcessResolver {
   }
 
   /** Reads a colon-separated table from the topmost layer that has it (not following symlinks out). */
-  private static List<String[]> table(List<Path> layersTopFirst, String rel) {
+  static List<String[]> table(List<Path> layersTopFirst, String rel) {
     for (Path layer : layersTopFirst) {
       Path p = layer.resolve(rel);
       if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
