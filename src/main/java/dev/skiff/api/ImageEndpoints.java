@@ -40,6 +40,20 @@ public class ImageEndpoints {
     return ImageMapper.inspect(r, images.names(r), images.config(r), compat);
   }
 
+  /** Import reads the request body only: a URL source is refused rather than ignored. */
+  public void refuseImportUrl(String url) {
+    if (url != null && !url.isBlank()) {
+      throw new InvalidArgumentException("importing from a URL (" + url + ") is not supported by skiffd:"
+          + " send the rootfs tarball as the request body");
+    }
+  }
+
+  public void refuseVariant(String variant) {
+    if (variant != null && !variant.isBlank()) {
+      throw new InvalidArgumentException("an image variant (" + variant + ") is not supported by skiffd's import");
+    }
+  }
+
   /**
    * The pull stream podman-remote reads. Skiff has no registry client yet: an image that is
    * present satisfies {@code missing} and {@code never}; anything that needs a registry is an

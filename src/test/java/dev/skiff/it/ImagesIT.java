@@ -4,10 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** podman-remote image commands against a rootless skiffd. */
+/** podman-remote, curl and docker CLI image commands against a rootless skiffd. */
 class ImagesIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void loadTagInspectExistsRemoveAndPrune() {
@@ -38,5 +47,63 @@ class ImagesIT {
       var missing = p.run("create", "--pull", "never", TestImages.NAME, "true");
       assertTrue(missing.exit() != 0 && missing.stderr().contains("image not known"), missing.stderr());
     }
+  }
+
+  @Test
+  void import_podmanCurlAndDockerCli() throws IOException {
+    Path rootfs = rootfsTar();
+    try (Daemon d = Daemon.start(TestUser.rootless())) {
+      Podman p = new Podman(d);
+      String id = p.ok("import", "--change", "CMD [\"/bin/sh\",\"-c\",\"echo imported $GREETING\"]",
+          "--change", "ENV GREETING=hello", "--change", "WORKDIR /tmp", "--message", "from a test",
+          rootfs.toString(), "imp:v1");
+      assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+      assertEquals(id.substring(7), p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp:v1"));
+      assertEquals("/tmp", p.ok("image", "inspect", "--format", "{{.Config.WorkingDir}}", "imp:v1"));
+      assertEquals("imported hello", p.ok("run", "--rm", "localhost/imp:v1"));
+
+      Curl c = d.curl().as(d.user);
+      var url = c.post("/v4.3.1/libpod/images/import?url=http%3A%2F%2Fexample.com%2Froot.tar&reference=x", "");
+      assertEquals(400, url.status(), url.body());
+      assertTrue(url.json().get("message").asText().contains("importing from a URL"), url.body());
+      var badChange = upload(d, "/v4.3.1/libpod/images/import?reference=bad&changes=FROB%20x", rootfs);
+      assertTrue(badChange.startsWith("HTTP/1.1 400"), badChange);
+      assertTrue(badChange.contains("invalid change \\\"FROB x\\\""), badChange);
+      var notTar = c.post("/v4.3.1/libpod/images/import?reference=bad", "this is not a tar archive at all, no");
+      assertEquals(400, notTar.status(), notTar.body());
+      assertEquals(1, p.run("image", "exists", "localhost/bad").exit());
+
+      String compat = upload(d, "/v1.41/images/create?fromSrc=-&repo=imp2&tag=t&changes=CMD%20%5B%22sh%22%5D&message=m",
+          rootfs);
+      assertTrue(compat.startsWith("HTTP/1.1 200"), compat);
+      JsonNode status = JSON.readTree(compat.substring(compat.indexOf("\r\n\r\n") + 4).trim());
+      String compatId = status.get("status").asText();
+      assertTrue(compatId.matches("sha256:[0-9a-f]{64}"), compat);
+      assertEquals(compatId.substring(7), p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp2:t"));
+      assertEquals("[sh]", p.ok("image", "inspect", "--format", "{{.Config.Cmd}}", "localhost/imp2:t"));
+
+      var docker = Exec.run(Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker",
+          "import", "-c", "ENTRYPOINT [\"/bin/echo\"]", "-m", "via docker", rootfs.toString(), "imp3:v1"));
+      assertEquals(0, docker.exit(), docker.stderr());
+      assertTrue(docker.stdout().trim().matches("sha256:[0-9a-f]{64}"), docker.stdout());
+      assertEquals("from docker", p.ok("run", "--rm", "localhost/imp3:v1", "from", "docker"));
+    }
+  }
+
+  /** A world-readable rootfs tarball (the busybox test layer). */
+  static Path rootfsTar() throws IOException {
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "skiff-it-rootfs-");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path f = Files.write(dir.resolve("rootfs.tar"), TestImages.layerTar());
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    return f;
+  }
+
+  /** POSTs a file as the body with curl (chunked, no Content-Type, as podman-remote sends); the raw response. */
+  static String upload(Daemon d, String path, Path file) {
+    List<String> cmd = Exec.cmd("curl", "-sS", "-i", "--max-time", "60", "--unix-socket", d.socket.toString(),
+        "-H", "Content-Type:", "-H", "Expect:", "-H", "Transfer-Encoding: chunked", "-X", "POST", "--data-binary", "@" + file,
+        "http://d" + path);
+    return Exec.run(Exec.as(d.user, cmd)).requireOk().stdout();
   }
 }

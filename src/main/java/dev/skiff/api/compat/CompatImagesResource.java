@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Docker-compatible images: load, list, inspect, tag, remove, prune. */
+/** Docker-compatible images: load, import, list, inspect, tag, remove, prune. */
 @Path("/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class CompatImagesResource {
@@ -63,9 +63,24 @@ public class CompatImagesResource {
   @POST
   @Path("create")
   @RunOnVirtualThread
-  public Response create(@QueryParam("fromImage") String fromImage, @QueryParam("tag") String tag) {
+  public Response create(InputStream body, @QueryParam("fromImage") String fromImage,
+      @QueryParam("fromSrc") String fromSrc, @QueryParam("repo") String repo, @QueryParam("tag") String tag,
+      @QueryParam("changes") List<String> changes, @QueryParam("message") String message) {
+    if (fromSrc != null && !fromSrc.isEmpty()) {
+      return importImage(body, fromSrc, repo, tag, changes, message);
+    }
     String ref = fromImage == null ? "" : fromImage + (tag == null || tag.isEmpty() ? "" : ":" + tag);
     return endpoints.pull(ref, "missing");
+  }
+
+  /** {@code docker import}: {@code fromSrc=-} with the rootfs as the body; a progress line with the id. */
+  private Response importImage(InputStream body, String fromSrc, String repo, String tag, List<String> changes,
+      String message) {
+    endpoints.refuseImportUrl(fromSrc.equals("-") ? null : fromSrc);
+    String ref = repo == null || repo.isEmpty() ? null : repo + (tag == null || tag.isEmpty() ? "" : ":" + tag);
+    String id = images.importRootfs(body, new ImageService.ImportRequest(ref, changes, message, null, null));
+    return Response.ok(("{\"status\":\"" + id + "\"}\n").getBytes(StandardCharsets.UTF_8))
+        .type(MediaType.APPLICATION_JSON).build();
   }
 
   @DELETE

@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** libpod images: load, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
+/** libpod images: load, import, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
 @Path("/libpod/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class LibpodImagesResource {
@@ -38,6 +38,20 @@ public class LibpodImagesResource {
   @RunOnVirtualThread
   public Map<String, Object> load(InputStream body) {
     return Map.of("Names", images.load(body));
+  }
+
+  /** {@code podman import}: the body is a rootfs tarball; answers {@code {"Id":"sha256:..."}}. */
+  @POST
+  @Path("import")
+  @RunOnVirtualThread
+  public Map<String, Object> importImage(InputStream body, @QueryParam("changes") List<String> changes,
+      @QueryParam("message") String message, @QueryParam("reference") String reference,
+      @QueryParam("url") String url, @QueryParam("architecture") String architecture, @QueryParam("os") String os,
+      @QueryParam("variant") String variant) {
+    endpoints.refuseImportUrl(url);
+    endpoints.refuseVariant(variant);
+    return Map.of("Id", images.importRootfs(body,
+        new ImageService.ImportRequest(reference, changes, message, architecture, os)));
   }
 
   @GET

@@ -19,6 +19,8 @@ import dev.skiff.image.ShortNameResolver;
 import dev.skiff.image.archive.ImageArchiveReader;
 import dev.skiff.image.archive.InvalidImageArchiveException;
 import dev.skiff.image.archive.ImageUnpacker;
+import dev.skiff.image.archive.InvalidConfigChangeException;
+import dev.skiff.image.archive.RootfsImporter;
 import dev.skiff.image.archive.StoredImage;
 import dev.skiff.image.json.ImageConfig;
 import dev.skiff.image.json.ImageJson;
@@ -97,7 +99,7 @@ public class ImageService implements ImageResolver {
   public List<String> load(InputStream archive) {
     List<StoredImage> stored;
     try {
-      ImageArchiveReader.Result r = new ImageArchiveReader().read(archive, layers.newStagingDir().getParent());
+      ImageArchiveReader.Result r = new ImageArchiveReader().read(archive, layers.stagingRoot());
       stored = new ImageUnpacker(layers).unpack(r);
     } catch (InvalidImageArchiveException e) {
       throw new InvalidArgumentException("invalid image archive: " + e.getMessage(), e);
@@ -108,12 +110,66 @@ public class ImageService implements ImageResolver {
     }
     List<String> names = new ArrayList<>();
     for (StoredImage img : stored) {
-      names.addAll(register(img));
+      names.addAll(register(img, "loadfromarchive"));
     }
     return names;
   }
 
-  private List<String> register(StoredImage img) {
+  // ---- import ---------------------------------------------------------------------------------
+
+  /**
+   * What {@code podman import} / {@code docker import} ask for besides the rootfs.
+   *
+   * @param reference name for the image (short names become {@code localhost/...}); may be blank
+   * @param changes Dockerfile-style instructions (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, ...)
+   * @param message history comment; may be blank
+   * @param architecture blank for {@code amd64}
+   * @param os blank for {@code linux}
+   */
+  public record ImportRequest(String reference, List<String> changes, String message, String architecture,
+      String os) {
+    public ImportRequest {
+      changes = changes == null ? List.of() : changes.stream().filter(c -> c != null && !c.isBlank()).toList();
+    }
+  }
+
+  /** Imports a rootfs tarball (plain, gzip or zstd; streamed) as a one-layer image; returns its id. */
+  public String importRootfs(InputStream rootfs, ImportRequest req) {
+    Optional<ImageReference> ref = blank(req.reference()) ? Optional.empty() : Optional.of(localReference(req.reference()));
+    var options = new RootfsImporter.Options(ref, req.changes(), blank(req.message()) ? "" : req.message(),
+        blank(req.architecture()) ? "amd64" : req.architecture(), blank(req.os()) ? "linux" : req.os(), Instant.now());
+    StoredImage stored;
+    try {
+      var staged = new RootfsImporter().importRootfs(rootfs, layers.stagingRoot(), options);
+      stored = new ImageUnpacker(layers).unpack(staged).get(0);
+    } catch (InvalidConfigChangeException e) {
+      throw new InvalidArgumentException(e.getMessage(), e);
+    } catch (InvalidImageArchiveException e) {
+      throw new InvalidArgumentException("invalid rootfs tarball: " + e.getMessage(), e);
+    } catch (LayerExtractionException e) {
+      throw new InvalidArgumentException("the rootfs cannot be extracted: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new InvalidArgumentException("reading the rootfs tarball failed: " + e.getMessage(), e);
+    }
+    register(stored, "import");
+    return stored.id().toString();
+  }
+
+  /** A name as podman stores it: a short name goes under {@code localhost/}, a missing tag is {@code latest}. */
+  static ImageReference localReference(String name) {
+    try {
+      ImageReference ref = ImageReference.parse(name);
+      return ref.isShortName() ? ImageReference.parse("localhost/" + name) : ref;
+    } catch (InvalidImageReferenceException e) {
+      throw new InvalidArgumentException("invalid image name \"" + name + "\": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private List<String> register(StoredImage img, String event) {
     String configJson;
     try {
       configJson = Files.readString(layers.blobPath(img.id()), StandardCharsets.UTF_8);
@@ -124,7 +180,7 @@ public class ImageService implements ImageResolver {
         img.diffIds().stream().map(Digest::toString).toList(), img.size(), img.id().toString());
     List<String> names = img.names().stream().map(ImageReference::toString).toList();
     images.put(new ImageStore.ImageRow(rec.id(), rec.created().toEpochMilli(), encode(rec)), names);
-    events.emit("image", "loadfromarchive", rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
+    events.emit("image", event, rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
     return names.isEmpty() ? List.of("sha256:" + rec.id()) : names;
   }
 
