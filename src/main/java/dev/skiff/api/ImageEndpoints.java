@@ -40,6 +40,19 @@ public class ImageEndpoints {
     return ImageMapper.inspect(r, images.names(r), images.config(r), compat);
   }
 
+  /**
+   * {@code podman save} / {@code docker save}: the images are resolved first (so an unknown name
+   * is a JSON 404), then the tar is streamed.
+   */
+  public Response save(List<String> names, String format, boolean compress) {
+    if (compress) {
+      throw new InvalidArgumentException("compress applies to directory formats, which skiffd does not write");
+    }
+    ImageService.SaveSet set = images.save(names, ImageService.ArchiveFormat.parse(format));
+    StreamingOutput body = out -> images.writeArchive(set, out);
+    return Response.ok(body).type("application/x-tar").build();
+  }
+
   /** Import reads the request body only: a URL source is refused rather than ignored. */
   public void refuseImportUrl(String url) {
     if (url != null && !url.isBlank()) {

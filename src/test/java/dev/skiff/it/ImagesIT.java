@@ -90,6 +90,63 @@ class ImagesIT {
     }
   }
 
+  @Test
+  void save_roundTripsThroughPodmanDockerAndCurl() throws IOException {
+    try (Daemon d = Daemon.start(TestUser.rootless())) {
+      Podman p = new Podman(d);
+      Path out = Files.createDirectory(d.dir.resolve("saved"));
+      Exec.run(Exec.cmd("chown", d.user.name() + ":", out.toString())).requireOk();
+      p.ok("load", "-i", TestImages.dockerArchive().toString());
+      String id = p.ok("image", "inspect", "--format", "{{.Id}}", TestImages.NAME);
+      p.ok("import", rootfsTar().toString(), "imp:v1");
+      String impId = p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp:v1");
+
+      for (String format : List.of("docker-archive", "oci-archive")) {
+        Path file = out.resolve(format + ".tar");
+        p.ok("save", "--format", format, "-o", file.toString(), TestImages.NAME);
+        p.ok("rmi", TestImages.NAME);
+        assertTrue(p.ok("load", "-i", file.toString()).contains("Loaded image: " + TestImages.NAME), format);
+        assertEquals(id, p.ok("image", "inspect", "--format", "{{.Id}}", TestImages.NAME), format);
+      }
+      Path both = out.resolve("both.tar");
+      p.ok("save", "-o", both.toString(), TestImages.NAME, "localhost/imp:v1");
+      p.ok("rmi", TestImages.NAME, "localhost/imp:v1");
+      String loaded = p.ok("load", "-i", both.toString());
+      assertTrue(loaded.contains(TestImages.NAME) && loaded.contains("localhost/imp:v1"), loaded);
+      assertEquals(impId, p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp:v1"));
+
+      Path dockerFile = out.resolve("docker.tar");
+      var save = docker(d, "save", "-o", dockerFile.toString(), TestImages.NAME);
+      assertEquals(0, save.exit(), save.stderr());
+      p.ok("rmi", TestImages.NAME);
+      var load = docker(d, "load", "-i", dockerFile.toString());
+      assertEquals(0, load.exit(), load.stderr());
+      assertEquals(id, p.ok("image", "inspect", "--format", "{{.Id}}", TestImages.NAME));
+
+      Path many = out.resolve("many.tar");
+      var curl = Exec.run(Exec.cmd("curl", "-sS", "-o", many.toString(), "-w", "%{http_code} %{content_type}",
+          "--unix-socket", d.socket.toString(), "http://d/v1.41/images/get?names=localhost%2Fbusybox&names=imp:v1"));
+      assertEquals("200 application/x-tar", curl.requireOk().stdout());
+      String listing = Exec.run(Exec.cmd("tar", "tf", many.toString())).requireOk().stdout();
+      assertTrue(listing.contains("manifest.json") && listing.contains(id + ".json")
+          && listing.contains(impId + ".json"), listing);
+
+      Curl c = d.curl().as(d.user);
+      var unknown = c.get("/v4.3.1/libpod/images/localhost%2Fnope/get?format=docker-archive");
+      assertEquals(404, unknown.status(), unknown.body());
+      assertTrue(unknown.json().get("message").asText().contains("image not known"), unknown.body());
+      var dir = c.get("/v4.3.1/libpod/images/busybox/get?format=oci-dir");
+      assertEquals(400, dir.status(), dir.body());
+      assertEquals(404, c.get("/v1.41/images/get?names=nope").status());
+    }
+  }
+
+  static Exec.Result docker(Daemon d, String... args) {
+    List<String> cmd = Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker");
+    cmd.addAll(List.of(args));
+    return Exec.run(cmd, null, 300);
+  }
+
   /** A world-readable rootfs tarball (the busybox test layer). */
   static Path rootfsTar() throws IOException {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "skiff-it-rootfs-");

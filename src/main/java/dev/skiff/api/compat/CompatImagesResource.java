@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Docker-compatible images: load, import, list, inspect, tag, remove, prune. */
+/** Docker-compatible images: load, import, save, list, inspect, tag, remove, prune. */
 @Path("/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class CompatImagesResource {
@@ -39,6 +39,22 @@ public class CompatImagesResource {
     StringBuilder sb = new StringBuilder();
     names.forEach(n -> sb.append("{\"stream\":\"Loaded image: ").append(n).append("\\n\"}\n"));
     return Response.ok(sb.toString().getBytes(StandardCharsets.UTF_8)).type(MediaType.APPLICATION_JSON).build();
+  }
+
+  /** {@code docker save IMG}: a docker-archive tar, streamed. */
+  @GET
+  @Path("{name: .+}/get")
+  @RunOnVirtualThread
+  public Response save(@PathParam("name") String name) {
+    return endpoints.save(List.of(name), null, false);
+  }
+
+  /** {@code docker save IMG1 IMG2...}. */
+  @GET
+  @Path("get")
+  @RunOnVirtualThread
+  public Response saveMany(@QueryParam("names") List<String> names) {
+    return endpoints.save(names, null, false);
   }
 
   @GET

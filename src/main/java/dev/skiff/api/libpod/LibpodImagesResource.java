@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** libpod images: load, import, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
+/** libpod images: load, import, save, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
 @Path("/libpod/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class LibpodImagesResource {
@@ -52,6 +52,24 @@ public class LibpodImagesResource {
     endpoints.refuseVariant(variant);
     return Map.of("Id", images.importRootfs(body,
         new ImageService.ImportRequest(reference, changes, message, architecture, os)));
+  }
+
+  /** {@code podman save IMG}: a docker-archive or oci-archive tar, streamed. */
+  @GET
+  @Path("{name: .+}/get")
+  @RunOnVirtualThread
+  public Response save(@PathParam("name") String name, @QueryParam("format") String format,
+      @QueryParam("compress") boolean compress) {
+    return endpoints.save(List.of(name), format, compress);
+  }
+
+  /** {@code podman save IMG1 IMG2...}: several images in one archive. */
+  @GET
+  @Path("export")
+  @RunOnVirtualThread
+  public Response export(@QueryParam("references") List<String> references, @QueryParam("format") String format,
+      @QueryParam("compress") boolean compress) {
+    return endpoints.save(references, format, compress);
   }
 
   @GET

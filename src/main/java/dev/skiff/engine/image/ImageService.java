@@ -18,7 +18,9 @@ import dev.skiff.image.InvalidImageReferenceException;
 import dev.skiff.image.ShortNameResolver;
 import dev.skiff.image.archive.ImageArchiveReader;
 import dev.skiff.image.archive.InvalidImageArchiveException;
+import dev.skiff.image.archive.ImageArchiveWriter;
 import dev.skiff.image.archive.ImageUnpacker;
+import dev.skiff.image.archive.SavedImage;
 import dev.skiff.image.archive.InvalidConfigChangeException;
 import dev.skiff.image.archive.RootfsImporter;
 import dev.skiff.image.archive.StoredImage;
@@ -37,6 +39,7 @@ import dev.skiff.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -189,6 +192,87 @@ public class ImageService implements ImageResolver {
       return c.created() == null ? Instant.EPOCH : Instant.parse(c.created());
     } catch (DateTimeParseException e) {
       return Instant.EPOCH;
+    }
+  }
+
+  // ---- save -----------------------------------------------------------------------------------
+
+  /** Archive formats {@link #save} writes. */
+  public enum ArchiveFormat {
+    DOCKER_ARCHIVE("docker-archive"),
+    OCI_ARCHIVE("oci-archive");
+
+    private final String wireName;
+
+    ArchiveFormat(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** {@code docker-archive} (also the default when blank) or {@code oci-archive}; anything else is a 400. */
+    public static ArchiveFormat parse(String s) {
+      if (blank(s)) {
+        return DOCKER_ARCHIVE;
+      }
+      for (ArchiveFormat f : values()) {
+        if (f.wireName.equals(s)) {
+          return f;
+        }
+      }
+      throw new InvalidArgumentException("unsupported save format \"" + s + "\": skiffd writes docker-archive"
+          + " and oci-archive (directory formats are not supported)");
+    }
+  }
+
+  /** Images resolved for saving, checked before any byte is streamed; write them with {@link #writeArchive}. */
+  public record SaveSet(List<SavedImage> images, ArchiveFormat format) {}
+
+  /**
+   * Resolves what {@code podman save} / {@code docker save} name. An image named by one of its
+   * names is saved with that name only; by id (or id prefix), with all its names.
+   */
+  public SaveSet save(List<String> namesOrIds, ArchiveFormat format) {
+    if (namesOrIds == null || namesOrIds.isEmpty()) {
+      throw new InvalidArgumentException("save needs at least one image name or id");
+    }
+    List<SavedImage> out = new ArrayList<>();
+    for (String n : namesOrIds) {
+      ImageRecord r = inspect(n);
+      List<String> all = images.namesOf(r.id());
+      List<String> named = all.stream().filter(x -> x.equals(n) || candidates(n).contains(x)).toList();
+      List<ImageReference> refs = new ArrayList<>();
+      for (String name : named.isEmpty() ? all : named.subList(0, 1)) {
+        try {
+          refs.add(ImageReference.parse(name));
+        } catch (InvalidImageReferenceException e) {
+          throw new IllegalStateException("stored image name " + name + " is invalid", e);
+        }
+      }
+      List<Digest> diffIds = r.diffIds().stream().map(ImageService::parseDigest).toList();
+      Digest id = parseDigest("sha256:" + r.id());
+      List<Path> files = new ArrayList<>();
+      files.add(layers.blobPath(id));
+      diffIds.forEach(d -> files.add(layers.blobPath(d)));
+      for (Path f : files) {
+        if (!Files.isRegularFile(f)) {
+          throw new IllegalStateException("blob " + f.getFileName() + " of image " + r.id() + " is missing from the store");
+        }
+      }
+      out.add(new SavedImage(refs, id, layers.blobPath(id), diffIds, diffIds.stream().map(layers::blobPath).toList()));
+    }
+    return new SaveSet(out, format);
+  }
+
+  /** Streams the archive: layer blobs are copied straight to {@code out}, never held in memory. */
+  public void writeArchive(SaveSet set, OutputStream out) throws IOException {
+    ImageArchiveWriter writer = new ImageArchiveWriter();
+    if (set.format() == ArchiveFormat.OCI_ARCHIVE) {
+      writer.writeOciArchive(set.images(), out);
+    } else {
+      writer.writeDockerArchive(set.images(), out);
+    }
+    for (SavedImage img : set.images()) {
+      events.emit("image", "save", img.id().hex(), Map.of("name",
+          img.names().isEmpty() ? img.id().hex() : img.names().get(0).toString()));
     }
   }
 
