@@ -60,6 +60,13 @@ public interface SkiffConfig {
   @WithDefault("localhost,docker.io")
   List<String> searchRegistries();
 
+  /**
+   * Registries reached without TLS verification, falling back to plain HTTP when HTTPS fails
+   * ({@code host[:port]} as in image references). A pull's {@code tlsVerify} overrides this.
+   */
+  @WithName("registries.insecure")
+  Optional<List<String>> insecureRegistries();
+
   Api api();
 
   interface Api {

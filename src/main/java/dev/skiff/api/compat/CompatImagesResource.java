@@ -5,6 +5,7 @@ import dev.skiff.engine.image.ImageService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -81,12 +82,12 @@ public class CompatImagesResource {
   @RunOnVirtualThread
   public Response create(InputStream body, @QueryParam("fromImage") String fromImage,
       @QueryParam("fromSrc") String fromSrc, @QueryParam("repo") String repo, @QueryParam("tag") String tag,
-      @QueryParam("changes") List<String> changes, @QueryParam("message") String message) {
+      @QueryParam("changes") List<String> changes, @QueryParam("message") String message,
+      @QueryParam("platform") String platform, @HeaderParam("X-Registry-Auth") String auth) {
     if (fromSrc != null && !fromSrc.isEmpty()) {
       return importImage(body, fromSrc, repo, tag, changes, message);
     }
-    String ref = fromImage == null ? "" : fromImage + (tag == null || tag.isEmpty() ? "" : ":" + tag);
-    return endpoints.pull(ref, "missing");
+    return endpoints.compatPull(fromImage, tag, platform, auth);
   }
 
   /** {@code docker import}: {@code fromSrc=-} with the rootfs as the body; a progress line with the id. */

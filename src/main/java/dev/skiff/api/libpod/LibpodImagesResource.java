@@ -7,6 +7,7 @@ import dev.skiff.engine.image.ImageService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** libpod images: load, import, save, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
+/** libpod images: load, import, save, pull, list, inspect, exists, tag, untag, remove, prune. */
 @Path("/libpod/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class LibpodImagesResource {
@@ -98,11 +99,17 @@ public class LibpodImagesResource {
     return Response.status(201).build();
   }
 
+  /** {@code podman pull}: a JSON progress stream (see {@link ImageEndpoints#libpodPull}). */
   @POST
   @Path("pull")
   @RunOnVirtualThread
-  public Response pull(@QueryParam("reference") String reference, @QueryParam("policy") String policy) {
-    return endpoints.pull(reference, policy);
+  public Response pull(@QueryParam("reference") String reference, @QueryParam("policy") String policy,
+      @QueryParam("tlsVerify") Boolean tlsVerify, @QueryParam("quiet") boolean quiet,
+      @QueryParam("allTags") boolean allTags, @QueryParam("alltags") boolean alltags,
+      @QueryParam("arch") String arch, @QueryParam("os") String os, @QueryParam("variant") String variant,
+      @HeaderParam("X-Registry-Auth") String auth) {
+    return endpoints.libpodPull(new ImageEndpoints.LibpodPull(reference, policy, tlsVerify, quiet,
+        allTags || alltags, arch, os, variant, auth));
   }
 
   /** Always 200 with a report; per-image failures set ExitCode (1 unknown, 2 in use), as podman does. */

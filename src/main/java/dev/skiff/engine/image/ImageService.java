@@ -83,6 +83,14 @@ public class ImageService implements ImageResolver {
     }
   }
 
+  FilesystemLayerStore layers() {
+    return layers;
+  }
+
+  ShortNameResolver shortNames() {
+    return shortNames;
+  }
+
   /** Layer files get the host ids the default container ID map gives their tar owners. */
   static OwnerMapper owners(IdMap uids, IdMap gids) {
     return (uid, gid) -> {
@@ -173,6 +181,11 @@ public class ImageService implements ImageResolver {
   }
 
   private List<String> register(StoredImage img, String event) {
+    return register(img, event, img.id().toString());
+  }
+
+  /** Records an image whose files {@link ImageUnpacker} put in the layer store; {@code digest} is its manifest's. */
+  List<String> register(StoredImage img, String event, String digest) {
     String configJson;
     try {
       configJson = Files.readString(layers.blobPath(img.id()), StandardCharsets.UTF_8);
@@ -180,7 +193,7 @@ public class ImageService implements ImageResolver {
       throw new UncheckedIOException("reading the config blob of image " + img.id(), e);
     }
     ImageRecord rec = new ImageRecord(img.id().hex(), created(img.config()), configJson,
-        img.diffIds().stream().map(Digest::toString).toList(), img.size(), img.id().toString());
+        img.diffIds().stream().map(Digest::toString).toList(), img.size(), digest);
     List<String> names = img.names().stream().map(ImageReference::toString).toList();
     images.put(new ImageStore.ImageRow(rec.id(), rec.created().toEpochMilli(), encode(rec)), names);
     events.emit("image", event, rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
