@@ -67,6 +67,14 @@ public interface SkiffConfig {
   @WithName("registries.insecure")
   Optional<List<String>> insecureRegistries();
 
+  /**
+   * certs.d directories searched, in order, for {@code <registry>/*.crt} CA certificates. Default:
+   * rootless {@code ~/.config/containers/certs.d}, then {@code /etc/containers/certs.d} and
+   * {@code /etc/docker/certs.d}.
+   */
+  @WithName("registries.certs-dirs")
+  Optional<List<Path>> registryCertsDirs();
+
   Api api();
 
   interface Api {

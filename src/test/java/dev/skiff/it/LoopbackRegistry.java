@@ -28,19 +28,29 @@ final class LoopbackRegistry implements AutoCloseable {
   private final Path log;
   private final Process process;
 
-  private LoopbackRegistry(Path dir, int port, Process process) {
+  private final boolean tls;
+
+  private LoopbackRegistry(Path dir, int port, Process process, boolean tls) {
     this.dir = dir;
     this.port = port;
     this.log = dir.resolve("registry.log");
     this.process = process;
+    this.tls = tls;
   }
 
   static LoopbackRegistry start() {
-    return start(false);
+    return start(false, false);
   }
 
-  /** Starts a registry; with {@code basicAuth} it wants {@link #USER}/{@link #PASSWORD}. */
   static LoopbackRegistry start(boolean basicAuth) {
+    return start(basicAuth, false);
+  }
+
+  /**
+   * Starts a registry; with {@code basicAuth} it wants {@link #USER}/{@link #PASSWORD}; with
+   * {@code tls} it serves HTTPS with a self-signed certificate for IP 127.0.0.1 ({@link #caCert()}).
+   */
+  static LoopbackRegistry start(boolean basicAuth, boolean tls) {
     try {
       Path dir = Files.createTempDirectory(Path.of("/tmp"), "skiff-it-registry-");
       int port = freePort();
@@ -68,10 +78,20 @@ final class LoopbackRegistry implements AutoCloseable {
                 path: %s
             """.formatted(dir.resolve("htpasswd")));
       }
+      if (tls) {
+        Exec.run(Exec.cmd("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")).requireOk();
+        cfg.append("""
+              tls:
+                certificate: %s
+                key: %s
+            """.formatted(dir.resolve("cert.pem"), dir.resolve("key.pem")));
+      }
       Path config = Files.writeString(dir.resolve("config.yml"), cfg.toString());
       Process p = new ProcessBuilder("/usr/bin/docker-registry", "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-      LoopbackRegistry r = new LoopbackRegistry(dir, port, p);
+      LoopbackRegistry r = new LoopbackRegistry(dir, port, p, tls);
       r.awaitReady(Duration.ofSeconds(20));
       return r;
     } catch (IOException e) {
@@ -91,13 +111,19 @@ final class LoopbackRegistry implements AutoCloseable {
       if (!process.isAlive()) {
         throw new AssertionError("docker-registry exited:\n" + logText());
       }
-      var r = Exec.run(Exec.cmd("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://" + host() + "/v2/"));
+      var r = Exec.run(Exec.cmd("curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
+          (tls ? "https://" : "http://") + host() + "/v2/"));
       if (r.exit() == 0 && (r.stdout().equals("200") || r.stdout().equals("401"))) {
         return;
       }
       Daemon.sleep(100);
     }
     throw new AssertionError("docker-registry did not answer on " + host() + ":\n" + logText());
+  }
+
+  /** The self-signed certificate of a TLS registry (its own CA). */
+  Path caCert() {
+    return dir.resolve("cert.pem");
   }
 
   /** {@code 127.0.0.1:PORT}. */

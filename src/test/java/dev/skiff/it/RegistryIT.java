@@ -104,13 +104,17 @@ class RegistryIT {
 
   @Test
   void dockerPull_registryConfiguredInsecure() {
-    try (Daemon d = Daemon.startWithJavaOpts(TestUser.rootless(), "-Dskiff.registries.insecure=" + host)) {
+    try (Daemon d = Daemon.startWithJavaOpts(TestUser.rootless(),
+        "-Dskiff.registries.insecure=" + host + " -Dskiff.registries.search=" + host)) {
       var r = ImagesIT.docker(d, "pull", host + "/busybox:latest");
       assertEquals(0, r.exit(), r.stdout() + r.stderr());
       assertTrue(r.stdout().contains("Downloaded newer image for " + host + "/busybox:latest"), r.stdout());
       Podman p = new Podman(d);
       assertTrue(p.ok("image", "inspect", "--format", "{{.Id}}", host + "/busybox:latest").matches("[0-9a-f]{64}"));
       assertTrue(p.ok("pull", host + "/busybox:multi").equals(amd64Id), "no --tls-verify needed when configured");
+      var shortName = p.run("pull", "busybox:multi");
+      assertEquals(0, shortName.exit(), shortName.stderr());
+      assertTrue(shortName.stderr().contains("Trying to pull " + host + "/busybox:multi"), "via the search list");
       var unknown = ImagesIT.docker(d, "pull", host + "/busybox:nope");
       assertTrue(unknown.exit() != 0 && unknown.stderr().contains("manifest unknown"), unknown.stderr());
     }
@@ -183,6 +187,32 @@ class RegistryIT {
       var ok = p.run("pull", "--tls-verify=false", "--creds", LoopbackRegistry.USER + ":" + LoopbackRegistry.PASSWORD, ref);
       assertEquals(0, ok.exit(), ok.stderr());
       assertFalse(p.ok("images", "-q").isEmpty());
+    }
+  }
+
+  @Test
+  void tlsRegistry_caFromCertsDir_orTlsVerifyFalse() throws IOException {
+    try (LoopbackRegistry tls = LoopbackRegistry.start(false, true)) {
+      tls.push("docker-archive:" + TestImages.dockerArchive(), "busybox:latest");
+      String ref = tls.host() + "/busybox:latest";
+      Path certs = tls.dir.resolve("certs.d");
+      Files.createDirectories(certs.resolve(tls.host()));
+      Files.copy(tls.caCert(), certs.resolve(tls.host()).resolve("ca.crt"));
+      Exec.run(Exec.cmd("chmod", "-R", "a+rX", tls.dir.toString())).requireOk();
+      try (Daemon d = Daemon.startWithJavaOpts(TestUser.rootless(), "-Dskiff.registries.certs-dirs=" + certs)) {
+        var r = new Podman(d).run("pull", ref);
+        assertEquals(0, r.exit(), r.stderr());
+      }
+      try (Daemon d = Daemon.startWithJavaOpts(TestUser.rootless(), "-Dskiff.registries.certs-dirs=/nonexistent")) {
+        Podman p = new Podman(d);
+        var untrusted = p.run("pull", ref);
+        assertEquals(125, untrusted.exit(), untrusted.stderr());
+        assertTrue(untrusted.stderr().contains("pinging container registry " + tls.host() + ": Get \"https://"),
+            untrusted.stderr());
+        var skip = p.run("pull", "--tls-verify=false", ref);
+        assertEquals(0, skip.exit(), skip.stderr());
+        assertTrue(tls.logText().contains("\"GET /v2/busybox/manifests/latest HTTP/"), "served over TLS");
+      }
     }
   }
 

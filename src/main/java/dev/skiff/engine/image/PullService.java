@@ -11,6 +11,7 @@ import dev.skiff.image.archive.ImageUnpacker;
 import dev.skiff.image.archive.StoredImage;
 import dev.skiff.image.layer.FilesystemLayerStore;
 import dev.skiff.image.layer.LayerExtractionException;
+import dev.skiff.image.registry.CertsDirs;
 import dev.skiff.image.registry.HttpClients;
 import dev.skiff.image.registry.ImagePuller;
 import dev.skiff.image.registry.RegistryAuth;
@@ -18,6 +19,10 @@ import dev.skiff.image.registry.RegistryClient;
 import dev.skiff.image.registry.RegistryException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,10 +78,24 @@ public class PullService {
 
   private final ImageService images;
   private final List<String> insecure;
+  private final CertsDirs certsDirs;
+  private final Map<Path, HttpClient> caClients = new ConcurrentHashMap<>();
 
   public PullService(ImageService images, SkiffConfig config) {
     this.images = images;
     this.insecure = config.insecureRegistries().orElse(List.of());
+    this.certsDirs = new CertsDirs(config.registryCertsDirs().orElseGet(() -> defaultCertsDirs(config.rootless())));
+  }
+
+  static List<Path> defaultCertsDirs(boolean rootless) {
+    List<Path> dirs = new ArrayList<>();
+    String home = System.getProperty("user.home");
+    if (rootless && home != null && !home.isBlank()) {
+      dirs.add(Path.of(home, ".config/containers/certs.d"));
+    }
+    dirs.add(Path.of("/etc/containers/certs.d"));
+    dirs.add(Path.of("/etc/docker/certs.d"));
+    return dirs;
   }
 
   /** Validates everything a client can get wrong, before any response byte is sent (400s). */
@@ -171,9 +190,17 @@ public class PullService {
     return stored.id().hex();
   }
 
-  private RegistryClient client(String registry, Request req) {
+  private RegistryClient client(String registry, Request req) throws RegistryException {
     boolean skipVerify = req.tlsVerify().map(v -> !v).orElse(insecure.contains(registry));
-    return new RegistryClient(registry, skipVerify, req.auth().forRegistry(registry),
-        skipVerify ? HttpClients.insecure() : HttpClients.verifying());
+    HttpClient http = skipVerify ? HttpClients.insecure() : HttpClients.verifying();
+    Optional<Path> ca = skipVerify ? Optional.empty() : certsDirs.dirFor(registry);
+    if (ca.isPresent()) {
+      http = caClients.get(ca.get());
+      if (http == null) {
+        http = HttpClients.with(CertsDirs.sslContext(ca.get()));
+        caClients.put(ca.get(), http);
+      }
+    }
+    return new RegistryClient(registry, skipVerify, req.auth().forRegistry(registry), http);
   }
 }
