@@ -136,11 +136,8 @@ public class ImageEndpoints {
     StreamingOutput body = out -> {
       JsonLines lines = new JsonLines(out);
       try {
-        List<String> ids = pulls.pull(req, (step, detail) -> lines.write(compatStatus(step, detail)));
+        pulls.pull(req, (step, detail) -> lines.write(compatStatus(step, detail)));
         lines.write(Map.of("status", "Status: Downloaded newer image for " + req.candidates().get(0)));
-        if (ids.isEmpty()) {
-          throw new IllegalStateException("pull returned no image");
-        }
       } catch (SkiffException e) {
         lines.write(Map.of("errorDetail", Map.of("message", e.getMessage()), "error", e.getMessage()));
       }
@@ -157,6 +154,20 @@ public class ImageEndpoints {
       case CONFIG -> Map.of("status", "Config " + detail);
       case MANIFEST -> Map.of("status", "Digest: " + detail);
     };
+  }
+
+  /** An optional boolean query parameter: absent or empty is null; anything but true/false is a 400. */
+  public static Boolean bool(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (value.equalsIgnoreCase("true") || value.equals("1")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false") || value.equals("0")) {
+      return false;
+    }
+    throw new InvalidArgumentException("invalid " + name + " \"" + value + "\": use true or false");
   }
 
   private static void refusePlatform(String arch, String os, String variant) {

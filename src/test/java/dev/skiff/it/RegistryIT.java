@@ -145,6 +145,13 @@ class RegistryIT {
       var transport = d.curl().as(d.user).post("/v4.3.1/libpod/images/pull?reference=docker-archive:/tmp/x.tar", "");
       assertEquals(400, transport.status(), transport.body());
       assertTrue(transport.json().get("message").asText().contains("only docker transport"), transport.body());
+      var badBool = d.curl().as(d.user).post("/v4.3.1/libpod/images/pull?tlsVerify=maybe&reference=x", "");
+      assertEquals(400, badBool.status(), badBool.body());
+      var quiet = d.curl().as(d.user).post("/v4.3.1/libpod/images/pull?quiet=true&tlsVerify=false&reference="
+          + host + "/busybox:nope", "");
+      assertEquals(200, quiet.status());
+      assertEquals(1, quiet.body().trim().lines().count(), "quiet: only the error record: " + quiet.body());
+      assertTrue(quiet.json().get("error").asText().contains("manifest unknown"), quiet.body());
 
       assertEquals("", p.ok("images", "-q"));
       assertEmpty(d.root.resolve("storage/staging"));

@@ -104,12 +104,13 @@ public class LibpodImagesResource {
   @Path("pull")
   @RunOnVirtualThread
   public Response pull(@QueryParam("reference") String reference, @QueryParam("policy") String policy,
-      @QueryParam("tlsVerify") Boolean tlsVerify, @QueryParam("quiet") boolean quiet,
+      @QueryParam("tlsVerify") String tlsVerify, @QueryParam("quiet") boolean quiet,
       @QueryParam("allTags") boolean allTags, @QueryParam("alltags") boolean alltags,
       @QueryParam("arch") String arch, @QueryParam("os") String os, @QueryParam("variant") String variant,
       @HeaderParam("X-Registry-Auth") String auth) {
-    return endpoints.libpodPull(new ImageEndpoints.LibpodPull(reference, policy, tlsVerify, quiet,
-        allTags || alltags, arch, os, variant, auth));
+    Boolean verify = ImageEndpoints.bool("tlsVerify", tlsVerify);
+    return endpoints.libpodPull(new ImageEndpoints.LibpodPull(reference, policy, verify, quiet, allTags || alltags,
+        arch, os, variant, auth));
   }
 
   /** Always 200 with a report; per-image failures set ExitCode (1 unknown, 2 in use), as podman does. */

@@ -52,7 +52,7 @@ public final class HttpClients {
 
   private static HttpClient.Builder builder() {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(30));
+        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
   }
 
   private static SSLContext trustAll() {

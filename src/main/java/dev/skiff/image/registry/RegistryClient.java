@@ -41,6 +41,8 @@ public final class RegistryClient {
       MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
   static final int MAX_MANIFEST_BYTES = 4 << 20;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /** Bound on the ping (TCP + TLS handshake + answer), as Go's 10 s TLS handshake timeout bounds podman's. */
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 
   /** A manifest or index as the registry sent it. */
   public record Manifest(byte[] bytes, String mediaType, Digest digest) {}
@@ -51,6 +53,7 @@ public final class RegistryClient {
   private final Optional<RegistryAuth.Credentials> credentials;
   private final HttpClient http;
   private final Map<String, String> authorizations = new HashMap<>();
+  private final Duration pingTimeout;
   private String scheme;
   private int requests;
 
@@ -61,6 +64,12 @@ public final class RegistryClient {
    */
   public RegistryClient(String registry, boolean insecure, Optional<RegistryAuth.Credentials> credentials,
       HttpClient http) {
+    this(registry, insecure, credentials, http, PING_TIMEOUT);
+  }
+
+  RegistryClient(String registry, boolean insecure, Optional<RegistryAuth.Credentials> credentials, HttpClient http,
+      Duration pingTimeout) {
+    this.pingTimeout = pingTimeout;
     this.registry = registry;
     this.host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
     this.insecure = insecure;
@@ -241,7 +250,8 @@ public final class RegistryClient {
 
   private void pingWith(String s) throws RegistryException {
     URI uri = URI.create(s + "://" + host + "/v2/");
-    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri).GET().timeout(REQUEST_TIMEOUT)
+    Duration timeout = s.equals("https") ? pingTimeout : REQUEST_TIMEOUT;
+    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(uri).GET().timeout(timeout)
         .header("User-Agent", "skiff").build());
     closeQuietly(r.body());
     if (r.statusCode() != 200 && r.statusCode() != 401) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -96,7 +97,8 @@ class RegistryClientTest {
   private RegistryClient client(String user, String password) {
     var creds = user == null ? Optional.<RegistryAuth.Credentials>empty()
         : Optional.of(new RegistryAuth.Credentials(user, password, null));
-    return new RegistryClient("127.0.0.1:" + port, true, creds, HttpClients.insecure());
+    // the fake cannot answer a TLS hello, so the HTTPS attempt ends at the (short) ping timeout
+    return new RegistryClient("127.0.0.1:" + port, true, creds, HttpClients.insecure(), Duration.ofMillis(300));
   }
 
   @Test
@@ -148,7 +150,8 @@ class RegistryClientTest {
 
   @Test
   void plainHttp_onlyForInsecureRegistries() throws Exception {
-    var secure = new RegistryClient("127.0.0.1:" + port, false, Optional.empty(), HttpClients.verifying());
+    var secure = new RegistryClient("127.0.0.1:" + port, false, Optional.empty(), HttpClients.verifying(),
+        Duration.ofMillis(300));
     var e = assertThrows(RegistryException.class, () -> secure.manifest("lib/x", "latest"));
     assertEquals(RegistryException.Kind.UNREACHABLE, e.kind());
     assertTrue(e.getMessage().startsWith("pinging container registry 127.0.0.1:" + port + ": Get \"https://"),
