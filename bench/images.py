@@ -75,6 +75,25 @@ def pull(sock, ref):
     return dt
 
 
+def list_images(sock, n):
+    """Imports n distinct one-layer images (an empty rootfs, a different label each), then times the lists."""
+    c = bench.Client(sock)
+    empty = b"\0" * 1024
+    t0 = time.monotonic()
+    for i in range(n):
+        q = urllib.parse.urlencode({"reference": f"localhost/many{i}:latest", "changes": f"LABEL n={i}"})
+        c.req("POST", "/images/import?" + q, empty, expect=(200,))
+    dt_import = time.monotonic() - t0
+    times = []
+    for _ in range(5):
+        t0 = time.monotonic()
+        st, out = c.req("GET", "/images/json", expect=(200,))
+        times.append(time.monotonic() - t0)
+    count = len(json.loads(out))
+    return [(f"import {n} tiny images", f"{dt_import:.1f} s", f"{dt_import / n * 1000:.0f} ms each"),
+            (f"list {count} images (median of 5)", f"{sorted(times)[2] * 1000:.0f} ms", "")]
+
+
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
     return p
@@ -104,6 +123,7 @@ def blob_bytes(workdir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--big-mb", type=int, default=200)
+    ap.add_argument("--list", type=int, default=1000, help="images to import before timing the list (0: skip)")
     ap.add_argument("--user", default=os.environ.get("SKIFF_TEST_USER", "skifftest"))
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="skiff-bench-images-", dir="/tmp")
@@ -128,6 +148,8 @@ def main():
             rows.append((f"load {name} ({mb:.1f} MB archive)", f"{dt:.2f} s", f"{mb / dt:.1f} MB/s"))
         rows.append(("daemon RSS before / after loads", f"{rss0 / 1024:.0f} MiB", f"{bench.rss_kib(pid) / 1024:.0f} MiB"))
         rows.append(("daemon peak RSS (VmHWM)", f"{status_kib(pid, 'VmHWM') / 1024:.0f} MiB", ""))
+        if a.list:
+            rows += list_images(d.sock, a.list)
     finally:
         d.stop()
 
