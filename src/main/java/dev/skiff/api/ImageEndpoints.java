@@ -35,11 +35,10 @@ public class ImageEndpoints {
   }
 
   public List<Map<String, Object>> list(boolean compat) {
-    return images.list(r -> true).stream().map(r -> {
-      var names = images.names(r);
-      var cfg = images.config(r);
-      long used = images.containersUsing(r);
-      return compat ? ImageMapper.compatListEntry(r, names, cfg, used) : ImageMapper.libpodListEntry(r, names, cfg, used);
+    return images.listWithNames().stream().map(l -> {
+      var cfg = images.config(l.image());
+      return compat ? ImageMapper.compatListEntry(l.image(), l.names(), cfg, l.containers())
+          : ImageMapper.libpodListEntry(l.image(), l.names(), cfg, l.containers());
     }).toList();
   }
 
