@@ -115,6 +115,9 @@ class RegistryIT {
       var shortName = p.run("pull", "busybox:multi");
       assertEquals(0, shortName.exit(), shortName.stderr());
       assertTrue(shortName.stderr().contains("Trying to pull " + host + "/busybox:multi"), "via the search list");
+      var all = p.run("pull", "--all-tags", host + "/other/busybox");
+      assertEquals(0, all.exit(), all.stderr());
+      assertEquals(p.ok("image", "inspect", "--format", "{{.Id}}", host + "/other/busybox:v1"), all.stdout().trim());
       var unknown = ImagesIT.docker(d, "pull", host + "/busybox:nope");
       assertTrue(unknown.exit() != 0 && unknown.stderr().contains("manifest unknown"), unknown.stderr());
     }
