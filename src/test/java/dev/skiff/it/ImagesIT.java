@@ -147,13 +147,16 @@ class ImagesIT {
     return Exec.run(cmd, null, 300);
   }
 
-  /** A world-readable rootfs tarball (the busybox test layer). */
-  static Path rootfsTar() throws IOException {
-    Path dir = Files.createTempDirectory(Path.of("/tmp"), "skiff-it-rootfs-");
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path f = Files.write(dir.resolve("rootfs.tar"), TestImages.layerTar());
-    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-    return f;
+  private static Path rootfs;
+
+  /** A world-readable rootfs tarball (the busybox test layer), made once, beside the test images. */
+  static synchronized Path rootfsTar() throws IOException {
+    if (rootfs == null) {
+      Path f = Files.write(TestImages.dockerArchive().resolveSibling("rootfs.tar"), TestImages.layerTar());
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+      rootfs = f;
+    }
+    return rootfs;
   }
 
   /** POSTs a file as the body with curl (chunked, no Content-Type, as podman-remote sends); the raw response. */
