@@ -60,6 +60,21 @@ public interface SkiffConfig {
   @WithDefault("localhost,docker.io")
   List<String> searchRegistries();
 
+  /**
+   * Registries reached without TLS verification, falling back to plain HTTP when HTTPS fails
+   * ({@code host[:port]} as in image references). A pull's {@code tlsVerify} overrides this.
+   */
+  @WithName("registries.insecure")
+  Optional<List<String>> insecureRegistries();
+
+  /**
+   * certs.d directories searched, in order, for {@code <registry>/*.crt} CA certificates. Default:
+   * rootless {@code ~/.config/containers/certs.d}, then {@code /etc/containers/certs.d} and
+   * {@code /etc/docker/certs.d}.
+   */
+  @WithName("registries.certs-dirs")
+  Optional<List<Path>> registryCertsDirs();
+
   Api api();
 
   interface Api {

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -106,6 +108,34 @@ public final class ImageStore {
         List<String> out = new ArrayList<>();
         while (rs.next()) {
           out.add(rs.getString(1));
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Every image's names in one query (for listing many images), sorted as {@link #namesOf}. */
+  public Map<String, List<String>> namesByImage() {
+    return db.withConnection(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT image_id, name FROM image_names ORDER BY name")) {
+        var rs = ps.executeQuery();
+        Map<String, List<String>> out = new HashMap<>();
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+        return out;
+      }
+    });
+  }
+
+  /** How many containers use each image, in one query (images without containers are absent). */
+  public Map<String, Long> containerCountsByImage() {
+    return db.withConnection(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT image_id, count(*) FROM containers GROUP BY image_id")) {
+        var rs = ps.executeQuery();
+        Map<String, Long> out = new HashMap<>();
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
         }
         return out;
       }

@@ -4,10 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** podman-remote image commands against a rootless skiffd. */
+/** podman-remote, curl and docker CLI image commands against a rootless skiffd. */
 class ImagesIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void loadTagInspectExistsRemoveAndPrune() {
@@ -38,5 +47,123 @@ class ImagesIT {
       var missing = p.run("create", "--pull", "never", TestImages.NAME, "true");
       assertTrue(missing.exit() != 0 && missing.stderr().contains("image not known"), missing.stderr());
     }
+  }
+
+  @Test
+  void import_podmanCurlAndDockerCli() throws IOException {
+    Path rootfs = rootfsTar();
+    try (Daemon d = Daemon.start(TestUser.rootless())) {
+      Podman p = new Podman(d);
+      String id = p.ok("import", "--change", "CMD [\"/bin/sh\",\"-c\",\"echo imported $GREETING\"]",
+          "--change", "ENV GREETING=hello", "--change", "WORKDIR /tmp", "--message", "from a test",
+          rootfs.toString(), "imp:v1");
+      assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+      assertEquals(id.substring(7), p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp:v1"));
+      assertEquals("/tmp", p.ok("image", "inspect", "--format", "{{.Config.WorkingDir}}", "imp:v1"));
+      assertEquals("imported hello", p.ok("run", "--rm", "localhost/imp:v1"));
+
+      Curl c = d.curl().as(d.user);
+      var url = c.post("/v4.3.1/libpod/images/import?url=http%3A%2F%2Fexample.com%2Froot.tar&reference=x", "");
+      assertEquals(400, url.status(), url.body());
+      assertTrue(url.json().get("message").asText().contains("importing from a URL"), url.body());
+      var badChange = upload(d, "/v4.3.1/libpod/images/import?reference=bad&changes=FROB%20x", rootfs);
+      assertTrue(badChange.startsWith("HTTP/1.1 400"), badChange);
+      assertTrue(badChange.contains("invalid change \\\"FROB x\\\""), badChange);
+      var notTar = c.post("/v4.3.1/libpod/images/import?reference=bad", "this is not a tar archive at all, no");
+      assertEquals(400, notTar.status(), notTar.body());
+      assertEquals(1, p.run("image", "exists", "localhost/bad").exit());
+
+      String compat = upload(d, "/v1.41/images/create?fromSrc=-&repo=imp2&tag=t&changes=CMD%20%5B%22sh%22%5D&message=m",
+          rootfs);
+      assertTrue(compat.startsWith("HTTP/1.1 200"), compat);
+      JsonNode status = JSON.readTree(compat.substring(compat.indexOf("\r\n\r\n") + 4).trim());
+      String compatId = status.get("status").asText();
+      assertTrue(compatId.matches("sha256:[0-9a-f]{64}"), compat);
+      assertEquals(compatId.substring(7), p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp2:t"));
+      assertEquals("[sh]", p.ok("image", "inspect", "--format", "{{.Config.Cmd}}", "localhost/imp2:t"));
+
+      var docker = Exec.run(Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker",
+          "import", "-c", "ENTRYPOINT [\"/bin/echo\"]", "-m", "via docker", rootfs.toString(), "imp3:v1"));
+      assertEquals(0, docker.exit(), docker.stderr());
+      assertTrue(docker.stdout().trim().matches("sha256:[0-9a-f]{64}"), docker.stdout());
+      assertEquals("from docker", p.ok("run", "--rm", "localhost/imp3:v1", "from", "docker"));
+    }
+  }
+
+  @Test
+  void save_roundTripsThroughPodmanDockerAndCurl() throws IOException {
+    try (Daemon d = Daemon.start(TestUser.rootless())) {
+      Podman p = new Podman(d);
+      Path out = Files.createDirectory(d.dir.resolve("saved"));
+      Exec.run(Exec.cmd("chown", d.user.name() + ":", out.toString())).requireOk();
+      p.ok("load", "-i", TestImages.dockerArchive().toString());
+      String id = p.ok("image", "inspect", "--format", "{{.Id}}", TestImages.NAME);
+      p.ok("import", rootfsTar().toString(), "imp:v1");
+      String impId = p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp:v1");
+
+      for (String format : List.of("docker-archive", "oci-archive")) {
+        Path file = out.resolve(format + ".tar");
+        p.ok("save", "--format", format, "-o", file.toString(), TestImages.NAME);
+        p.ok("rmi", TestImages.NAME);
+        assertTrue(p.ok("load", "-i", file.toString()).contains("Loaded image: " + TestImages.NAME), format);
+        assertEquals(id, p.ok("image", "inspect", "--format", "{{.Id}}", TestImages.NAME), format);
+      }
+      Path both = out.resolve("both.tar");
+      p.ok("save", "-o", both.toString(), TestImages.NAME, "localhost/imp:v1");
+      p.ok("rmi", TestImages.NAME, "localhost/imp:v1");
+      String loaded = p.ok("load", "-i", both.toString());
+      assertTrue(loaded.contains(TestImages.NAME) && loaded.contains("localhost/imp:v1"), loaded);
+      assertEquals(impId, p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp:v1"));
+
+      Path dockerFile = out.resolve("docker.tar");
+      var save = docker(d, "save", "-o", dockerFile.toString(), TestImages.NAME);
+      assertEquals(0, save.exit(), save.stderr());
+      p.ok("rmi", TestImages.NAME);
+      var load = docker(d, "load", "-i", dockerFile.toString());
+      assertEquals(0, load.exit(), load.stderr());
+      assertEquals(id, p.ok("image", "inspect", "--format", "{{.Id}}", TestImages.NAME));
+
+      Path many = out.resolve("many.tar");
+      var curl = Exec.run(Exec.cmd("curl", "-sS", "-o", many.toString(), "-w", "%{http_code} %{content_type}",
+          "--unix-socket", d.socket.toString(), "http://d/v1.41/images/get?names=localhost%2Fbusybox&names=imp:v1"));
+      assertEquals("200 application/x-tar", curl.requireOk().stdout());
+      String listing = Exec.run(Exec.cmd("tar", "tf", many.toString())).requireOk().stdout();
+      assertTrue(listing.contains("manifest.json") && listing.contains(id + ".json")
+          && listing.contains(impId + ".json"), listing);
+
+      Curl c = d.curl().as(d.user);
+      var unknown = c.get("/v4.3.1/libpod/images/localhost%2Fnope/get?format=docker-archive");
+      assertEquals(404, unknown.status(), unknown.body());
+      assertTrue(unknown.json().get("message").asText().contains("image not known"), unknown.body());
+      var dir = c.get("/v4.3.1/libpod/images/busybox/get?format=oci-dir");
+      assertEquals(400, dir.status(), dir.body());
+      assertEquals(404, c.get("/v1.41/images/get?names=nope").status());
+    }
+  }
+
+  static Exec.Result docker(Daemon d, String... args) {
+    List<String> cmd = Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker");
+    cmd.addAll(List.of(args));
+    return Exec.run(cmd, null, 300);
+  }
+
+  private static Path rootfs;
+
+  /** A world-readable rootfs tarball (the busybox test layer), made once, beside the test images. */
+  static synchronized Path rootfsTar() throws IOException {
+    if (rootfs == null) {
+      Path f = Files.write(TestImages.dockerArchive().resolveSibling("rootfs.tar"), TestImages.layerTar());
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+      rootfs = f;
+    }
+    return rootfs;
+  }
+
+  /** POSTs a file as the body with curl (chunked, no Content-Type, as podman-remote sends); the raw response. */
+  static String upload(Daemon d, String path, Path file) {
+    List<String> cmd = Exec.cmd("curl", "-sS", "-i", "--max-time", "60", "--unix-socket", d.socket.toString(),
+        "-H", "Content-Type:", "-H", "Expect:", "-H", "Transfer-Encoding: chunked", "-X", "POST", "--data-binary", "@" + file,
+        "http://d" + path);
+    return Exec.run(Exec.as(d.user, cmd)).requireOk().stdout();
   }
 }

@@ -5,6 +5,7 @@ import dev.skiff.engine.image.ImageService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Docker-compatible images: load, list, inspect, tag, remove, prune. */
+/** Docker-compatible images: load, import, save, list, inspect, tag, remove, prune. */
 @Path("/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class CompatImagesResource {
@@ -39,6 +40,22 @@ public class CompatImagesResource {
     StringBuilder sb = new StringBuilder();
     names.forEach(n -> sb.append("{\"stream\":\"Loaded image: ").append(n).append("\\n\"}\n"));
     return Response.ok(sb.toString().getBytes(StandardCharsets.UTF_8)).type(MediaType.APPLICATION_JSON).build();
+  }
+
+  /** {@code docker save IMG}: a docker-archive tar, streamed. */
+  @GET
+  @Path("{name: .+}/get")
+  @RunOnVirtualThread
+  public Response save(@PathParam("name") String name) {
+    return endpoints.save(List.of(name), null, false);
+  }
+
+  /** {@code docker save IMG1 IMG2...}. */
+  @GET
+  @Path("get")
+  @RunOnVirtualThread
+  public Response saveMany(@QueryParam("names") List<String> names) {
+    return endpoints.save(names, null, false);
   }
 
   @GET
@@ -63,9 +80,24 @@ public class CompatImagesResource {
   @POST
   @Path("create")
   @RunOnVirtualThread
-  public Response create(@QueryParam("fromImage") String fromImage, @QueryParam("tag") String tag) {
-    String ref = fromImage == null ? "" : fromImage + (tag == null || tag.isEmpty() ? "" : ":" + tag);
-    return endpoints.pull(ref, "missing");
+  public Response create(InputStream body, @QueryParam("fromImage") String fromImage,
+      @QueryParam("fromSrc") String fromSrc, @QueryParam("repo") String repo, @QueryParam("tag") String tag,
+      @QueryParam("changes") List<String> changes, @QueryParam("message") String message,
+      @QueryParam("platform") String platform, @HeaderParam("X-Registry-Auth") String auth) {
+    if (fromSrc != null && !fromSrc.isEmpty()) {
+      return importImage(body, fromSrc, repo, tag, changes, message);
+    }
+    return endpoints.compatPull(fromImage, tag, platform, auth);
+  }
+
+  /** {@code docker import}: {@code fromSrc=-} with the rootfs as the body; a progress line with the id. */
+  private Response importImage(InputStream body, String fromSrc, String repo, String tag, List<String> changes,
+      String message) {
+    endpoints.refuseImportUrl(fromSrc.equals("-") ? null : fromSrc);
+    String ref = repo == null || repo.isEmpty() ? null : repo + (tag == null || tag.isEmpty() ? "" : ":" + tag);
+    String id = images.importRootfs(body, new ImageService.ImportRequest(ref, changes, message, null, null));
+    return Response.ok(("{\"status\":\"" + id + "\"}\n").getBytes(StandardCharsets.UTF_8))
+        .type(MediaType.APPLICATION_JSON).build();
   }
 
   @DELETE

@@ -7,6 +7,7 @@ import dev.skiff.engine.image.ImageService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** libpod images: load, list, inspect, exists, tag, untag, remove, prune, pull (local only). */
+/** libpod images: load, import, save, pull, list, inspect, exists, tag, untag, remove, prune. */
 @Path("/libpod/images")
 @Produces(MediaType.APPLICATION_JSON)
 public class LibpodImagesResource {
@@ -38,6 +39,38 @@ public class LibpodImagesResource {
   @RunOnVirtualThread
   public Map<String, Object> load(InputStream body) {
     return Map.of("Names", images.load(body));
+  }
+
+  /** {@code podman import}: the body is a rootfs tarball; answers {@code {"Id":"sha256:..."}}. */
+  @POST
+  @Path("import")
+  @RunOnVirtualThread
+  public Map<String, Object> importImage(InputStream body, @QueryParam("changes") List<String> changes,
+      @QueryParam("message") String message, @QueryParam("reference") String reference,
+      @QueryParam("url") String url, @QueryParam("architecture") String architecture, @QueryParam("os") String os,
+      @QueryParam("variant") String variant) {
+    endpoints.refuseImportUrl(url);
+    endpoints.refuseVariant(variant);
+    return Map.of("Id", images.importRootfs(body,
+        new ImageService.ImportRequest(reference, changes, message, architecture, os)));
+  }
+
+  /** {@code podman save IMG}: a docker-archive or oci-archive tar, streamed. */
+  @GET
+  @Path("{name: .+}/get")
+  @RunOnVirtualThread
+  public Response save(@PathParam("name") String name, @QueryParam("format") String format,
+      @QueryParam("compress") boolean compress) {
+    return endpoints.save(List.of(name), format, compress);
+  }
+
+  /** {@code podman save IMG1 IMG2...}: several images in one archive. */
+  @GET
+  @Path("export")
+  @RunOnVirtualThread
+  public Response export(@QueryParam("references") List<String> references, @QueryParam("format") String format,
+      @QueryParam("compress") boolean compress) {
+    return endpoints.save(references, format, compress);
   }
 
   @GET
@@ -66,11 +99,18 @@ public class LibpodImagesResource {
     return Response.status(201).build();
   }
 
+  /** {@code podman pull}: a JSON progress stream (see {@link ImageEndpoints#libpodPull}). */
   @POST
   @Path("pull")
   @RunOnVirtualThread
-  public Response pull(@QueryParam("reference") String reference, @QueryParam("policy") String policy) {
-    return endpoints.pull(reference, policy);
+  public Response pull(@QueryParam("reference") String reference, @QueryParam("policy") String policy,
+      @QueryParam("tlsVerify") String tlsVerify, @QueryParam("quiet") boolean quiet,
+      @QueryParam("allTags") boolean allTags, @QueryParam("alltags") boolean alltags,
+      @QueryParam("arch") String arch, @QueryParam("os") String os, @QueryParam("variant") String variant,
+      @HeaderParam("X-Registry-Auth") String auth) {
+    Boolean verify = ImageEndpoints.bool("tlsVerify", tlsVerify);
+    return endpoints.libpodPull(new ImageEndpoints.LibpodPull(reference, policy, verify, quiet, allTags || alltags,
+        arch, os, variant, auth));
   }
 
   /** Always 200 with a report; per-image failures set ExitCode (1 unknown, 2 in use), as podman does. */

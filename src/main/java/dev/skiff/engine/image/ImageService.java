@@ -18,7 +18,11 @@ import dev.skiff.image.InvalidImageReferenceException;
 import dev.skiff.image.ShortNameResolver;
 import dev.skiff.image.archive.ImageArchiveReader;
 import dev.skiff.image.archive.InvalidImageArchiveException;
+import dev.skiff.image.archive.ImageArchiveWriter;
 import dev.skiff.image.archive.ImageUnpacker;
+import dev.skiff.image.archive.SavedImage;
+import dev.skiff.image.archive.InvalidConfigChangeException;
+import dev.skiff.image.archive.RootfsImporter;
 import dev.skiff.image.archive.StoredImage;
 import dev.skiff.image.json.ImageConfig;
 import dev.skiff.image.json.ImageJson;
@@ -35,6 +39,7 @@ import dev.skiff.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +84,14 @@ public class ImageService implements ImageResolver {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the layer store under " + config.root().resolve("storage"), e);
     }
+  }
+
+  FilesystemLayerStore layers() {
+    return layers;
+  }
+
+  ShortNameResolver shortNames() {
+    return shortNames;
   }
 
   static OwnerMapper owners(IdMap uids, IdMap gids) {
@@ -138,7 +151,7 @@ public class ImageService implements ImageResolver {
   public List<String> load(InputStream archive) {
     List<StoredImage> stored;
     try {
-      ImageArchiveReader.Result r = new ImageArchiveReader().read(archive, layers.newStagingDir().getParent());
+      ImageArchiveReader.Result r = new ImageArchiveReader().read(archive, layers.stagingRoot());
       stored = new ImageUnpacker(layers).unpack(r);
     } catch (InvalidImageArchiveException e) {
       throw new InvalidArgumentException("invalid image archive: " + e.getMessage(), e);
@@ -149,12 +162,71 @@ public class ImageService implements ImageResolver {
     }
     List<String> names = new ArrayList<>();
     for (StoredImage img : stored) {
-      names.addAll(register(img));
+      names.addAll(register(img, "loadfromarchive"));
     }
     return names;
   }
 
-  private List<String> register(StoredImage img) {
+  // ---- import ---------------------------------------------------------------------------------
+
+  /**
+   * What {@code podman import} / {@code docker import} ask for besides the rootfs.
+   *
+   * @param reference name for the image (short names become {@code localhost/...}); may be blank
+   * @param changes Dockerfile-style instructions (CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, ...)
+   * @param message history comment; may be blank
+   * @param architecture blank for {@code amd64}
+   * @param os blank for {@code linux}
+   */
+  public record ImportRequest(String reference, List<String> changes, String message, String architecture,
+      String os) {
+    public ImportRequest {
+      changes = changes == null ? List.of() : changes.stream().filter(c -> c != null && !c.isBlank()).toList();
+    }
+  }
+
+  /** Imports a rootfs tarball (plain, gzip or zstd; streamed) as a one-layer image; returns its id. */
+  public String importRootfs(InputStream rootfs, ImportRequest req) {
+    Optional<ImageReference> ref = blank(req.reference()) ? Optional.empty() : Optional.of(localReference(req.reference()));
+    var options = new RootfsImporter.Options(ref, req.changes(), blank(req.message()) ? "" : req.message(),
+        blank(req.architecture()) ? "amd64" : req.architecture(), blank(req.os()) ? "linux" : req.os(), Instant.now());
+    StoredImage stored;
+    try {
+      var staged = new RootfsImporter().importRootfs(rootfs, layers.stagingRoot(), options);
+      stored = new ImageUnpacker(layers).unpack(staged).get(0);
+    } catch (InvalidConfigChangeException e) {
+      throw new InvalidArgumentException(e.getMessage(), e);
+    } catch (InvalidImageArchiveException e) {
+      throw new InvalidArgumentException("invalid rootfs tarball: " + e.getMessage(), e);
+    } catch (LayerExtractionException e) {
+      throw new InvalidArgumentException("the rootfs cannot be extracted: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new InvalidArgumentException("reading the rootfs tarball failed: " + e.getMessage(), e);
+    }
+    register(stored, "import");
+    return stored.id().toString();
+  }
+
+  /** A name as podman stores it: a short name goes under {@code localhost/}, a missing tag is {@code latest}. */
+  static ImageReference localReference(String name) {
+    try {
+      ImageReference ref = ImageReference.parse(name);
+      return ref.isShortName() ? ImageReference.parse("localhost/" + name) : ref;
+    } catch (InvalidImageReferenceException e) {
+      throw new InvalidArgumentException("invalid image name \"" + name + "\": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private List<String> register(StoredImage img, String event) {
+    return register(img, event, img.id().toString());
+  }
+
+  /** Records an image whose files {@link ImageUnpacker} put in the layer store; {@code digest} is its manifest's. */
+  List<String> register(StoredImage img, String event, String digest) {
     String configJson;
     try {
       configJson = Files.readString(layers.blobPath(img.id()), StandardCharsets.UTF_8);
@@ -162,10 +234,10 @@ public class ImageService implements ImageResolver {
       throw new UncheckedIOException("reading the config blob of image " + img.id(), e);
     }
     ImageRecord rec = new ImageRecord(img.id().hex(), created(img.config()), configJson,
-        img.diffIds().stream().map(Digest::toString).toList(), img.size(), img.id().toString());
+        img.diffIds().stream().map(Digest::toString).toList(), img.size(), digest);
     List<String> names = img.names().stream().map(ImageReference::toString).toList();
     images.put(new ImageStore.ImageRow(rec.id(), rec.created().toEpochMilli(), encode(rec)), names);
-    events.emit("image", "loadfromarchive", rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
+    events.emit("image", event, rec.id(), Map.of("name", names.isEmpty() ? rec.id() : names.get(0)));
     return names.isEmpty() ? List.of("sha256:" + rec.id()) : names;
   }
 
@@ -174,6 +246,87 @@ public class ImageService implements ImageResolver {
       return c.created() == null ? Instant.EPOCH : Instant.parse(c.created());
     } catch (DateTimeParseException e) {
       return Instant.EPOCH;
+    }
+  }
+
+  // ---- save -----------------------------------------------------------------------------------
+
+  /** Archive formats {@link #save} writes. */
+  public enum ArchiveFormat {
+    DOCKER_ARCHIVE("docker-archive"),
+    OCI_ARCHIVE("oci-archive");
+
+    private final String wireName;
+
+    ArchiveFormat(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** {@code docker-archive} (also the default when blank) or {@code oci-archive}; anything else is a 400. */
+    public static ArchiveFormat parse(String s) {
+      if (blank(s)) {
+        return DOCKER_ARCHIVE;
+      }
+      for (ArchiveFormat f : values()) {
+        if (f.wireName.equals(s)) {
+          return f;
+        }
+      }
+      throw new InvalidArgumentException("unsupported save format \"" + s + "\": skiffd writes docker-archive"
+          + " and oci-archive (directory formats are not supported)");
+    }
+  }
+
+  /** Images resolved for saving, checked before any byte is streamed; write them with {@link #writeArchive}. */
+  public record SaveSet(List<SavedImage> images, ArchiveFormat format) {}
+
+  /**
+   * Resolves what {@code podman save} / {@code docker save} name. An image named by one of its
+   * names is saved with that name only; by id (or id prefix), with all its names.
+   */
+  public SaveSet save(List<String> namesOrIds, ArchiveFormat format) {
+    if (namesOrIds == null || namesOrIds.isEmpty()) {
+      throw new InvalidArgumentException("save needs at least one image name or id");
+    }
+    List<SavedImage> out = new ArrayList<>();
+    for (String n : namesOrIds) {
+      ImageRecord r = inspect(n);
+      List<String> all = images.namesOf(r.id());
+      List<String> named = all.stream().filter(x -> x.equals(n) || candidates(n).contains(x)).toList();
+      List<ImageReference> refs = new ArrayList<>();
+      for (String name : named.isEmpty() ? all : named.subList(0, 1)) {
+        try {
+          refs.add(ImageReference.parse(name));
+        } catch (InvalidImageReferenceException e) {
+          throw new IllegalStateException("stored image name " + name + " is invalid", e);
+        }
+      }
+      List<Digest> diffIds = r.diffIds().stream().map(ImageService::parseDigest).toList();
+      Digest id = parseDigest("sha256:" + r.id());
+      List<Path> files = new ArrayList<>();
+      files.add(layers.blobPath(id));
+      diffIds.forEach(d -> files.add(layers.blobPath(d)));
+      for (Path f : files) {
+        if (!Files.isRegularFile(f)) {
+          throw new IllegalStateException("blob " + f.getFileName() + " of image " + r.id() + " is missing from the store");
+        }
+      }
+      out.add(new SavedImage(refs, id, layers.blobPath(id), diffIds, diffIds.stream().map(layers::blobPath).toList()));
+    }
+    return new SaveSet(out, format);
+  }
+
+  /** Streams the archive: layer blobs are copied straight to {@code out}, never held in memory. */
+  public void writeArchive(SaveSet set, OutputStream out) throws IOException {
+    ImageArchiveWriter writer = new ImageArchiveWriter();
+    if (set.format() == ArchiveFormat.OCI_ARCHIVE) {
+      writer.writeOciArchive(set.images(), out);
+    } else {
+      writer.writeDockerArchive(set.images(), out);
+    }
+    for (SavedImage img : set.images()) {
+      events.emit("image", "save", img.id().hex(), Map.of("name",
+          img.names().isEmpty() ? img.id().hex() : img.names().get(0).toString()));
     }
   }
 
@@ -227,6 +380,17 @@ public class ImageService implements ImageResolver {
 
   public List<String> names(ImageRecord r) {
     return images.namesOf(r.id());
+  }
+
+  /** An image with its names and container count, for listings. */
+  public record Listed(ImageRecord image, List<String> names, long containers) {}
+
+  /** All images with names and usage, in three queries whatever the number of images. */
+  public List<Listed> listWithNames() {
+    Map<String, List<String>> names = images.namesByImage();
+    Map<String, Long> used = images.containerCountsByImage();
+    return images.all().stream().map(this::decode)
+        .map(r -> new Listed(r, names.getOrDefault(r.id(), List.of()), used.getOrDefault(r.id(), 0L))).toList();
   }
 
   public List<ImageRecord> list(Predicate<ImageRecord> filter) {

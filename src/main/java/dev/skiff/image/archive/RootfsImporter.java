@@ -90,12 +90,33 @@ public final class RootfsImporter {
     if (Files.size(file) == 0) {
       return; // an empty rootfs is a valid (empty) layer
     }
+    int entries = 0;
     try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(file))) {
       while (tar.getNextEntry() != null) {
+        entries++;
         tar.transferTo(java.io.OutputStream.nullOutputStream());
       }
     } catch (IOException e) {
       throw new InvalidImageArchiveException("rootfs is not a valid tar: " + e.getMessage(), e);
+    }
+    if (entries == 0 && !startsWithZeroBlock(file)) {
+      throw new InvalidImageArchiveException("rootfs is not a tar archive (no tar header found)");
+    }
+  }
+
+  /** An empty tar is end-of-archive blocks of zeros; anything else without entries is not a tar. */
+  private static boolean startsWithZeroBlock(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(512);
+      if (head.length < 512) {
+        return false;
+      }
+      for (byte b : head) {
+        if (b != 0) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 }

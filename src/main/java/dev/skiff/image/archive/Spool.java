@@ -10,25 +10,25 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /** Copies a stream to a new file while hashing it: the only way blobs enter staging. */
-final class Spool {
+public final class Spool {
   /** A spooled file with its sha256 and size. */
-  record Spooled(Path file, Digest sha256, long size) {}
+  public record Spooled(Path file, Digest sha256, long size) {}
 
   private Spool() {}
 
   /** Thrown when a spool would pass its byte budget (a decompression bomb, or just too big). */
-  static final class TooLargeException extends IOException {
+  public static final class TooLargeException extends IOException {
     TooLargeException(long limit) {
       super("more than " + limit + " bytes");
     }
   }
 
-  static Spooled toFile(InputStream in, Path file) throws IOException {
+  public static Spooled toFile(InputStream in, Path file) throws IOException {
     return toFile(in, file, Long.MAX_VALUE);
   }
 
   /** Spools at most {@code limit} bytes; more throws {@link TooLargeException}. */
-  static Spooled toFile(InputStream in, Path file, long limit) throws IOException {
+  public static Spooled toFile(InputStream in, Path file, long limit) throws IOException {
     MessageDigest md = Digest.Algorithm.SHA256.newMessageDigest();
     long size = 0;
     byte[] buf = new byte[64 * 1024];

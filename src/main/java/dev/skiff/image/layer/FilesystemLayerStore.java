@@ -51,6 +51,11 @@ public final class FilesystemLayerStore implements LayerStore {
     }
   }
 
+  /** The staging directory itself, for readers that make their own work directory in it. */
+  public Path stagingRoot() {
+    return root.resolve("staging");
+  }
+
   /** A fresh, empty staging directory for callers that spool (e.g. archive loading). */
   public Path newStagingDir() throws IOException {
     return Files.createDirectory(root.resolve("staging").resolve(UUID.randomUUID().toString()));

@@ -518,7 +518,7 @@ public final class LayerExtractor {
   }
 
   /** Deletes a tree without following symlinks. */
-  static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     if (attrsOrNull(dir) == null) {
       return;
     }
