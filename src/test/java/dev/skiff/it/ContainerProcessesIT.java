@@ -7,39 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** top and stats through podman-remote, the docker CLI and curl, rootless and root. */
-class ContainerProcessesIT {
-
-  static Daemon rootless;
-  static Daemon root;
-
-  @BeforeAll
-  static void start() {
-    rootless = Daemon.start(TestUser.rootless());
-    root = Daemon.start(TestUser.ROOT);
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      new Podman(d).ok("load", "-i", TestImages.dockerArchive().toString());
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      if (d != null) {
-        d.close();
-      }
-    }
-  }
-
-  static Stream<Daemon> daemons() {
-    return Stream.of(rootless, root);
-  }
+class ContainerProcessesIT extends BothDaemons {
 
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("daemons")

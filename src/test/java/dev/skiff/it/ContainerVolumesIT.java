@@ -4,39 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Named and anonymous volumes mounted by containers, through podman-remote, rootless and root. */
-class ContainerVolumesIT {
-
-  static Daemon rootless;
-  static Daemon root;
-
-  @BeforeAll
-  static void start() {
-    rootless = Daemon.start(TestUser.rootless());
-    root = Daemon.start(TestUser.ROOT);
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      new Podman(d).ok("load", "-i", TestImages.dockerArchive().toString());
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      if (d != null) {
-        d.close();
-      }
-    }
-  }
-
-  static Stream<Daemon> daemons() {
-    return Stream.of(rootless, root);
-  }
+class ContainerVolumesIT extends BothDaemons {
 
   static List<String> volumes(Podman p) {
     return p.ok("volume", "ls", "-q").lines().filter(l -> !l.isBlank()).toList();

@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,31 +18,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through skiff-shim userns-run), and what a non-root container user wrote is removed with the
  * container.
  */
-class ImageOwnersIT {
-
-  static Daemon rootless;
-  static Daemon root;
+class ImageOwnersIT extends BothDaemons {
 
   @BeforeAll
-  static void start() {
-    rootless = Daemon.start(TestUser.rootless());
-    root = Daemon.start(TestUser.ROOT);
+  static void loadOwnersImage() {
     for (Daemon d : new Daemon[] {rootless, root}) {
       new Podman(d).ok("load", "-i", OwnersImage.dockerArchive().toString());
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      if (d != null) {
-        d.close();
-      }
-    }
-  }
-
-  static Stream<Daemon> daemons() {
-    return Stream.of(rootless, root);
   }
 
   @ParameterizedTest(autoCloseArguments = false)

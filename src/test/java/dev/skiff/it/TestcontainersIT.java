@@ -8,9 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,32 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exec streams and its shutdown reaper) drives a GenericContainer on a rootless and a root skiffd.
  * The client runs in its own JVM because Testcontainers takes the socket from {@code DOCKER_HOST}.
  */
-class TestcontainersIT {
-
-  static Daemon rootless;
-  static Daemon root;
-
-  @BeforeAll
-  static void start() {
-    rootless = Daemon.start(TestUser.rootless());
-    root = Daemon.start(TestUser.ROOT);
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      new Podman(d).ok("load", "-i", TestImages.dockerArchive().toString());
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      if (d != null) {
-        d.close();
-      }
-    }
-  }
-
-  static Stream<Daemon> daemons() {
-    return Stream.of(rootless, root);
-  }
+class TestcontainersIT extends BothDaemons {
 
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("daemons")
