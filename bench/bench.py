@@ -85,6 +85,8 @@ class Daemon:
         self.sock = os.path.join(self.dir, "api.sock")
         self.env = ["env", "-i", f"HOME={pw.pw_dir}", f"USER={user}", "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
                     f"XDG_RUNTIME_DIR=/run/user/{pw.pw_uid}"]
+        if kind == "skiff" and os.environ.get("SKIFF_JAVA_OPTS"):  # e.g. a JFR recording for profiling
+            self.env.append("SKIFF_JAVA_OPTS=" + os.environ["SKIFF_JAVA_OPTS"])
         self.proc = None
 
     def command(self):
