@@ -6,6 +6,12 @@ Usage (as root; starts both daemons rootless as the test user, on temporary sock
 
 Prints one table: metric, Skiff, Podman, ratio (Skiff/Podman; < 1 means Skiff is faster/smaller).
 Median and p90 over N runs where the metric is a latency. Not a test: it never fails a build.
+`_ping keep-alive` goes through http.client (~0.15 ms of Python per request on the reference VM);
+`_ping, raw socket client` is the same request from a minimal client: the servers' own share.
+SKIFF_JAVA_OPTS in the environment is passed to skiffd, e.g. to profile a run with JFR:
+    SKIFF_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/jfr/skiffd.jfr,settings=profile bench/bench.py --only skiff
+(the directory must be writable by the test user); then `jfr print --stack-depth 64 --events
+jdk.ExecutionSample /tmp/jfr/skiffd.jfr`.
 """
 import argparse, http.client, json, os, pwd, socket, statistics, subprocess, sys, tempfile, time, shutil
 
