@@ -1,7 +1,6 @@
 /* supervise.c -- signal forwarding, output to the log, reaping, exit file (see supervise.h). */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,7 +81,6 @@ shim_supervise (shim_container_t *c, int log_fd, const char *exit_file, shim_err
   int status = 0, exited = 0, i;
   sigset_t set;
 
-  malloc_trim (0); /* the parsed spec and the seccomp filter are freed: give their pages back */
   supervised_set (&set);
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
