@@ -76,9 +76,6 @@ public class ApiRouter {
 
   private void rewrite(RoutingContext rc) {
     HttpServerRequest req = rc.request();
-    if (answerPing(rc, req)) {
-      return;
-    }
     String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
     if (ct == null || ct.isBlank()) {
       req.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -89,6 +86,9 @@ public class ApiRouter {
       sendError(rc, 413, "request body too large",
           "request body of " + req.getHeader(HttpHeaders.CONTENT_LENGTH) + " bytes exceeds the limit of "
               + maxJsonBody + " bytes for JSON requests");
+      return;
+    }
+    if (answerPing(rc, req)) {
       return;
     }
     Matcher m = VERSION_PREFIX.matcher(req.path());
