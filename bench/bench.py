@@ -6,6 +6,12 @@ Usage (as root; starts both daemons rootless as the test user, on temporary sock
 
 Prints one table: metric, Skiff, Podman, ratio (Skiff/Podman; < 1 means Skiff is faster/smaller).
 Median and p90 over N runs where the metric is a latency. Not a test: it never fails a build.
+`_ping keep-alive` goes through http.client (~0.15 ms of Python per request on the reference VM);
+`_ping, raw socket client` is the same request from a minimal client: the servers' own share.
+SKIFF_JAVA_OPTS in the environment is passed to skiffd, e.g. to profile a run with JFR:
+    SKIFF_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/jfr/skiffd.jfr,settings=profile bench/bench.py --only skiff
+(the directory must be writable by the test user); then `jfr print --stack-depth 64 --events
+jdk.ExecutionSample /tmp/jfr/skiffd.jfr`.
 """
 import argparse, http.client, json, os, pwd, socket, statistics, subprocess, sys, tempfile, time, shutil
 
@@ -85,6 +91,8 @@ class Daemon:
         self.sock = os.path.join(self.dir, "api.sock")
         self.env = ["env", "-i", f"HOME={pw.pw_dir}", f"USER={user}", "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
                     f"XDG_RUNTIME_DIR=/run/user/{pw.pw_uid}"]
+        if kind == "skiff" and os.environ.get("SKIFF_JAVA_OPTS"):  # e.g. a JFR recording for profiling
+            self.env.append("SKIFF_JAVA_OPTS=" + os.environ["SKIFF_JAVA_OPTS"])
         self.proc = None
 
     def command(self):
@@ -187,6 +195,7 @@ def measure(d, image_archive, n, quick):
         c.req("GET", "/_ping", expect=(200,))
         lat.append(time.perf_counter() - t0)
     r["_ping keep-alive (ms)"] = [x * 1000 for x in lat]
+    r["_ping, raw socket client (ms)"] = [x * 1000 for x in raw_pings(d.sock, 200 if quick else 2000)]
     try:
         image = load_image(c, image_archive)
     except Exception as e:  # noqa: BLE001 - report and measure the rest
@@ -209,6 +218,28 @@ def measure(d, image_archive, n, quick):
         r.update(shim_memory(d, c, image))
         r.update(logs(c, image, quick))
     return r
+
+
+def raw_pings(sock, n):
+    """_ping latencies from a minimal client (pre-built request, headers parsed by hand): the
+    server's share of the round trip, without http.client's per-request overhead (~0.15 ms)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sock)
+    req = b"GET /v4.3.1/libpod/_ping HTTP/1.1\r\nHost: d\r\n\r\n"
+    lat = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        s.sendall(req)
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += s.recv(65536)
+        head, body = buf.split(b"\r\n\r\n", 1)
+        length = [int(l.split(b":")[1]) for l in head.lower().split(b"\r\n") if l.startswith(b"content-length:")]
+        while len(body) < (length[0] if length else 2):
+            body += s.recv(65536)
+        lat.append(time.perf_counter() - t0)
+    s.close()
+    return lat
 
 
 def concurrency(sock, image, workers, total):

@@ -4,8 +4,9 @@
  * chunk read from a pipe is split at newlines: a segment ending in '\n' is a full line (F); the
  * trailing segment of a chunk with no '\n' yet is written as a partial (P) record, and the reader
  * concatenates P records with the next F.  Nothing is held back, so memory stays bounded and a
- * crash loses nothing already read.  Records of one chunk are formatted into one buffer and
- * written with one write(2).  Timestamps are UTC with 9 fractional digits ("...T10:00:00.000000001Z").
+ * crash loses nothing already read.  Records are formatted into a fixed 64 KiB buffer that is
+ * written when full and at the end of each chunk (one write(2) per chunk unless its records
+ * exceed 64 KiB), so the shim's memory stays bounded.  Timestamps are UTC with 9 fractional digits ("...T10:00:00.000000001Z").
  */
 #ifndef SHIM_LOG_H
 #define SHIM_LOG_H

@@ -1,8 +1,10 @@
 /* test_log.c -- TAP tests of the k8s-file formatting (log.c) and the exit file (supervise.c). */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "supervise.h"
@@ -60,6 +62,43 @@ test_chunks (void)
   free (out);
 }
 
+/* shim_log_write_chunk writes through a fixed 64 KiB buffer: records that straddle it stay whole. */
+static void
+test_write_chunk (void)
+{
+  char path[] = "/tmp/skiff-test-log-XXXXXX";
+  int fd = mkstemp (path);
+  size_t lines = 40000, i, n, ok_records = 0, len = 0;
+  char *in = malloc (2 * lines), *big = malloc (200000), *out = NULL, *p;
+  shim_error_t err = NULL;
+  FILE *f;
+
+  unlink (path);
+  for (i = 0; i < lines; i++)
+    memcpy (in + 2 * i, "a\n", 2);
+  memset (big, 'x', 200000);
+  OK (fd >= 0 && shim_log_write_chunk (fd, SHIM_LOG_STDOUT, in, 2 * lines, &err) == 0
+          && shim_log_write_chunk (fd, SHIM_LOG_STDERR, big, 200000, &err) == 0,
+      "40000 short lines and a 200000-byte fragment written");
+  f = fdopen (dup (fd), "r");
+  rewind (f);
+  while (getline (&out, &len, f) > 0)
+    {
+      n = strlen (out);
+      p = out + 30;
+      if (n == 42 && memcmp (p, " stdout F a\n", 12) == 0)
+        ok_records++;
+      else if (n == 30 + 10 + 200000 + 1 && memcmp (p, " stderr P x", 11) == 0 && out[n - 2] == 'x')
+        ok_records += 1000000;
+    }
+  OK (ok_records == 1000000 + lines, "every record whole across buffer flushes (%zu)", ok_records);
+  fclose (f);
+  close (fd);
+  free (in);
+  free (big);
+  free (out);
+}
+
 static void
 test_exit_status (void)
 {
@@ -80,6 +119,7 @@ main (void)
 {
   test_time ();
   test_chunks ();
+  test_write_chunk ();
   test_exit_status ();
   return tap_done ();
 }

@@ -24,6 +24,9 @@ import org.jboss.logging.Logger;
  * <ol>
  *   <li>the peer check: only the daemon's owner and root may talk to it (SO_PEERCRED);
  *   <li>API headers on every response and per-route request metrics;
+ *   <li>{@code GET|HEAD [/v{version}][/libpod]/_ping} is answered right here, with the same
+ *       status, headers and body as {@link Ping} (every podman-remote command pings twice, so
+ *       this path skips the reroute and the REST dispatch);
  *   <li>the {@code /v{version}} prefix, which any client may send, is stripped;
  *   <li>request bodies without a Content-Type are JSON (podman-remote sends none), a malformed
  *       one like Testcontainers' {@code APPLICATION_X_TAR} is a tar; oversized JSON bodies get 413.
@@ -85,6 +88,9 @@ public class ApiRouter {
               + maxJsonBody + " bytes for JSON requests");
       return;
     }
+    if (answerPing(rc, req)) {
+      return;
+    }
     Matcher m = VERSION_PREFIX.matcher(req.path());
     if (m.matches() && !rc.get("skiff.rerouted", false)) {
       rc.put("skiff.rerouted", true);
@@ -93,6 +99,64 @@ public class ApiRouter {
       return;
     }
     rc.next();
+  }
+
+  private static final CharSequence TEXT_PLAIN_UTF8 = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  private static final CharSequence EMPTY = HttpHeaders.createOptimized("");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence TWO = HttpHeaders.createOptimized("2");
+  private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+  private static final io.vertx.core.buffer.Buffer OK = io.vertx.core.buffer.Buffer.buffer("OK");
+
+  /** Answers {@code _ping} (GET with body {@code OK}, HEAD without) as {@link Ping} does; false for anything else. */
+  private boolean answerPing(RoutingContext rc, HttpServerRequest req) {
+    String path = req.path();
+    boolean head = req.method() == io.vertx.core.http.HttpMethod.HEAD;
+    if (!path.endsWith("/_ping") || !(head || req.method() == io.vertx.core.http.HttpMethod.GET)) {
+      return false;
+    }
+    int end = path.length() - "/_ping".length();
+    boolean libpod = path.startsWith("/libpod", end - "/libpod".length());
+    int prefixEnd = libpod ? end - "/libpod".length() : end;
+    if (prefixEnd != 0 && !isVersionSegment(path, prefixEnd)) {
+      return false;
+    }
+    rc.put(ROUTE_KEY, (libpod ? "LibpodSystemResource." : "CompatSystemResource.") + (head ? "pingHead" : "ping"));
+    var h = rc.response().headers();
+    if (!head) {
+      h.add(HttpHeaders.CONTENT_LENGTH, TWO);
+    }
+    h.add("Builder-Version", EMPTY);
+    h.add("Buildkit-Version", EMPTY);
+    h.add("Cache-Control", NO_CACHE);
+    h.add("Content-Type", TEXT_PLAIN_UTF8);
+    h.add("Docker-Experimental", TRUE);
+    h.add("Libpod-Buildah-Version", EMPTY);
+    h.add("Pragma", NO_CACHE);
+    if (head) {
+      rc.response().end();
+    } else {
+      rc.response().end(OK);
+    }
+    return true;
+  }
+
+  /** {@code path[0, end)} is one {@code /v[0-9][0-9A-Za-z.-]*} segment (the version prefix). */
+  static boolean isVersionSegment(String path, int end) {
+    if (end < 3 || path.charAt(0) != '/' || path.charAt(1) != 'v' || !isDigit(path.charAt(2))) {
+      return false;
+    }
+    for (int i = 3; i < end; i++) {
+      char ch = path.charAt(i);
+      if (!(isDigit(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '.' || ch == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char ch) {
+    return ch >= '0' && ch <= '9';
   }
 
   private boolean tooLarge(HttpServerRequest req) {

@@ -1,6 +1,10 @@
 package dev.skiff.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.skiff.engine.ContainerState;
 import dev.skiff.engine.container.ContainerRecord;
 import dev.skiff.engine.container.ContainerSpec;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Container wire shapes with podman 4.3.1's member names and JSON types (wire doc §5.1, §5.2):
@@ -320,6 +325,42 @@ public final class ContainerMapper {
     c.oci().path("process").path("rlimits").forEach(r -> out.add(Map.of(
         "Name", r.path("type").asText(), "Soft", r.path("soft").asLong(), "Hard", r.path("hard").asLong())));
     return out;
+  }
+
+  /** A list entry already encoded, for the record it was encoded from. */
+  private record EncodedEntry(ContainerRecord record, RawValue json) {}
+
+  private static final ObjectWriter ENTRY_WRITER = JsonMapper.builder().build().writer();
+  /** By container id; an entry is reused only for the very record it was made from (records are immutable). */
+  private static final Map<String, EncodedEntry> LIST_ENTRIES = new ConcurrentHashMap<>();
+
+  /**
+   * {@link #libpodListEntry} encoded as JSON, cached per record: a container's list entry depends
+   * on its record only, and the engine replaces the record on every change, so listing 1,000
+   * containers copies 1,000 cached strings instead of building and encoding 1,000 maps. Entries
+   * of removed containers are dropped by {@link #retainListEntries}.
+   */
+  public static RawValue libpodListJson(ContainerRecord c) {
+    EncodedEntry e = LIST_ENTRIES.get(c.id());
+    if (e != null && e.record() == c) {
+      return e.json();
+    }
+    try {
+      RawValue json = new RawValue(ENTRY_WRITER.writeValueAsString(libpodListEntry(c)));
+      LIST_ENTRIES.put(c.id(), new EncodedEntry(c, json));
+      return json;
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("encoding the list entry of container " + c.id(), ex);
+    }
+  }
+
+  /** Forgets cached list entries of containers that no longer exist ({@code all} = every container). */
+  public static void retainListEntries(List<ContainerRecord> all) {
+    if (LIST_ENTRIES.size() > all.size()) {
+      var ids = new java.util.HashSet<String>(all.size() * 2);
+      all.forEach(c -> ids.add(c.id()));
+      LIST_ENTRIES.keySet().retainAll(ids);
+    }
   }
 
   /** A {@code GET /libpod/containers/json} entry. */

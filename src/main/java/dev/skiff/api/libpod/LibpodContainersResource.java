@@ -1,5 +1,6 @@
 package dev.skiff.api.libpod;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.skiff.api.ContainerEndpoints;
 import dev.skiff.api.ContainerMapper;
 import dev.skiff.api.Filters;
@@ -61,15 +62,17 @@ public class LibpodContainersResource {
 
   @GET
   @Path("json")
-  public List<Map<String, Object>> list(@QueryParam("all") boolean all, @QueryParam("limit") @DefaultValue("-1") int limit,
+  public List<RawValue> list(@QueryParam("all") boolean all, @QueryParam("limit") @DefaultValue("-1") int limit,
       @QueryParam("last") @DefaultValue("-1") int last, @QueryParam("filters") String filters) {
     var filter = ContainerFilters.of(Filters.parse(filters));
-    var stream = containers.list(c -> (all || c.isRunning()) && filter.test(c)).stream();
+    List<ContainerRecord> everything = containers.list(c -> true);
+    ContainerMapper.retainListEntries(everything);
+    var stream = everything.stream().filter(c -> (all || c.isRunning()) && filter.test(c));
     int n = limit > 0 ? limit : last;
     if (n > 0) {
       stream = stream.limit(n);
     }
-    return stream.map(ContainerMapper::libpodListEntry).toList();
+    return stream.map(ContainerMapper::libpodListJson).toList();
   }
 
   @GET

@@ -161,7 +161,7 @@ public class ContainerService {
       return byName;
     }
     if (nameOrId.matches("[0-9a-f]{3,63}")) {
-      var matches = store.byIdPrefix(nameOrId);
+      var matches = store.byIdPrefix(nameOrId, 2);
       if (matches.size() == 1) {
         return Optional.of(matches.get(0));
       }
