@@ -98,9 +98,20 @@ public class ContainerService {
     RestartPolicy.validate(spec.basic());
     ResolvedImage image = images.resolve(spec.basic().image());
     String id = ContainerNames.newId();
-    ContainerRecord c = resolver.needsOwnRange(spec)
-        ? allocations.exclusive(() -> resolveAndInsert(id, name, spec, image))
-        : resolveAndInsert(id, name, spec, image);
+    ContainerRecord c = null;
+    for (int attempt = 0; c == null; attempt++) {
+      String n = attempt == 0 ? name : uniqueRandomName();
+      try {
+        c = resolver.needsOwnRange(spec)
+            ? allocations.exclusive(() -> resolveAndInsert(id, n, spec, image))
+            : resolveAndInsert(id, n, spec, image);
+      } catch (NameInUseException taken) {
+        // a generated name can be taken by a concurrent create between the check and the insert
+        if (!spec.basic().name().isEmpty() || attempt >= 5) {
+          throw taken;
+        }
+      }
+    }
     events.emit("container", "create", id, attributes(c));
     return c;
   }
