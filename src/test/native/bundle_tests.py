@@ -439,6 +439,40 @@ def oci_cli(rootless):
     ok(cli("create", "c3") == 0 and cli("create", "c3") == 1 and cli("delete", "--force", "c3") == 0
        and not os.path.exists(os.path.join(root, "c3")),
        "%s: OCI create of an existing id fails; delete --force kills a created container" % tag)
+    rc = cli("create", "c5")
+    refused = cli("delete", "c5")
+    ok(rc == 0 and refused == 1 and status("c5")["status"] == "created"
+       and "is created (use --force)" in open(os.path.join(b, "err")).read() and cli("delete", "--force", "c5") == 0,
+       "%s: OCI delete of a created (not stopped) container is refused and leaves it created" % tag, (rc, refused))
+    rc = cli("create", "c6")
+    rc_start = cli("start", "c6")
+    time.sleep(0.3)
+    rc_kill = cli("kill", "c6", "9")
+    time.sleep(0.5)
+    st = status("c6")
+    rc_again = cli("kill", "c6", "KILL")
+    ok(rc == 0 and rc_start == 0 and rc_kill == 0 and st and st["status"] == "stopped" and st["pid"] == 0
+       and rc_again == 1 and "is not running" in open(os.path.join(b, "err")).read() and cli("start", "c6") == 1
+       and cli("delete", "c6") == 0,
+       "%s: OCI kill by number stops it (state stopped, pid 0); kill and start of a stopped container fail" % tag,
+       (rc, rc_start, rc_kill, st, rc_again))
+    good = copy.deepcopy(spec)
+    for version, cid in (("invalid", "c7"), ("2.0.0", "c8")):
+        bad = copy.deepcopy(good)
+        bad["ociVersion"] = version
+        json.dump(bad, open(os.path.join(b, "config.json"), "w"))
+        rc = cli("create", cid)
+        ok(rc == 1 and "unsupported ociVersion `%s`" % version in open(os.path.join(b, "err")).read()
+           and not os.path.exists(os.path.join(root, cid)),
+           "%s: OCI create refuses ociVersion %s and leaves no state" % (tag, version), rc)
+    bad = copy.deepcopy(good)
+    bad["process"]["capabilities"]["bounding"].append("CAP_NOT_A_CAPABILITY")
+    json.dump(bad, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "c9")
+    ok(rc == 1 and "unknown capability `CAP_NOT_A_CAPABILITY`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "c9")),
+       "%s: OCI create refuses an unknown capability name and leaves no state" % tag, rc)
+    json.dump(good, open(os.path.join(b, "config.json"), "w"))
     spec["process"]["args"] = ["/bin/sh", "-c", "echo out-of-run; exit 3"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c2")
