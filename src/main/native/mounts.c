@@ -219,6 +219,27 @@ do_mount (int rootfd, const char *source, const char *dest, const char *type, sh
   return 0;
 }
 
+/* linux.rootfsPropagation: shared, slave, private, unbindable, each also with the recursive `r`
+   prefix; 0 for anything else.  The rootfs stays private until pivot_root (which refuses a shared
+   put_old), then the container's "/" gets this propagation, as runc does. */
+static unsigned long
+rootfs_propagation (const char *prop)
+{
+  static const struct
+  {
+    const char *name;
+    unsigned long flag;
+  } table[] = { { "shared", MS_SHARED }, { "slave", MS_SLAVE }, { "private", MS_PRIVATE },
+                { "unbindable", MS_UNBINDABLE } };
+  unsigned long rec = prop[0] == 'r' ? MS_REC : 0;
+  size_t i;
+
+  for (i = 0; i < sizeof (table) / sizeof (table[0]); i++)
+    if (strcmp (prop + (rec ? 1 : 0), table[i].name) == 0)
+      return rec | table[i].flag;
+  return 0;
+}
+
 int
 shim_set_rootfs (shim_container_t *c, shim_error_t *err)
 {
@@ -226,7 +247,6 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
   const char *prop = shim_spec_get_string (c->spec, "linux.rootfsPropagation");
   json_object *ann = shim_spec_get (c->spec, "annotations"), *v;
   const char *upper = NULL, *work = NULL;
-  unsigned long pflags = MS_REC | MS_PRIVATE;
 
   if (ann && json_object_object_get_ex (ann, "dev.skiff.overlay.lower", &v))
     lower = json_object_get_string (v);
@@ -234,10 +254,8 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
     upper = json_object_get_string (v);
   if (ann && json_object_object_get_ex (ann, "dev.skiff.overlay.work", &v))
     work = json_object_get_string (v);
-  if (prop && strcmp (prop, "rslave") == 0)
-    pflags = MS_REC | MS_SLAVE;
-  else if (prop && strcmp (prop, "rshared") == 0)
-    pflags = MS_REC | MS_SHARED;
+  if (prop && prop[0] && rootfs_propagation (prop) == 0)
+    return shim_make_error (err, EINVAL, "unsupported linux.rootfsPropagation `%s`", prop);
 
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return shim_make_error (err, errno, "making / private");
@@ -263,8 +281,8 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
   else if (mount (c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return shim_make_error (err, errno, "bind mounting the rootfs `%s`", c->rootfs);
 mounted:
-  if (mount (NULL, c->rootfs, NULL, pflags, NULL) < 0)
-    return shim_make_error (err, errno, "setting rootfs propagation");
+  if (mount (NULL, c->rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return shim_make_error (err, errno, "making the rootfs private");
   return 0;
 }
 
@@ -468,8 +486,11 @@ shim_set_mounts (shim_container_t *c, shim_error_t *err)
 }
 
 int
-shim_set_pivot_root (const char *rootfs, shim_error_t *err)
+shim_set_pivot_root (shim_container_t *c, shim_error_t *err)
 {
+  const char *rootfs = c->rootfs;
+  const char *prop = shim_spec_get_string (c->spec, "linux.rootfsPropagation");
+
   if (chdir (rootfs) < 0)
     return shim_make_error (err, errno, "chdir `%s`", rootfs);
   if (syscall (SYS_pivot_root, ".", ".") < 0)
@@ -478,6 +499,8 @@ shim_set_pivot_root (const char *rootfs, shim_error_t *err)
     return shim_make_error (err, errno, "detaching the old root");
   if (chdir ("/") < 0)
     return shim_make_error (err, errno, "chdir /");
+  if (prop && prop[0] && mount (NULL, "/", NULL, rootfs_propagation (prop), NULL) < 0)
+    return shim_make_error (err, errno, "setting the rootfs propagation to `%s`", prop);
   return 0;
 }
 

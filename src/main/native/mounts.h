@@ -14,7 +14,8 @@
  *     (newinstance,ptmxmode=0666), tmpfs /dev/shm, mqueue /dev/mqueue, sysfs read-only on /sys.
  *     Where the kernel refuses (user namespace): device nodes are bind mounts of the host's,
  *     sysfs is a recursive read-only bind of the host /sys, mqueue a bind of the host's.
- *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot).
+ *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot), then gives "/"
+ *     linux.rootfsPropagation ([r]shared, [r]slave, [r]private, [r]unbindable; others refused).
  *   - Masked paths: a file gets /dev/null bound over it, a directory a read-only empty tmpfs;
  *     absent paths are skipped.  Read-only paths: recursive bind onto itself + read-only.
  */
@@ -26,7 +27,7 @@
 
 int shim_set_rootfs (shim_container_t *c, shim_error_t *err);
 int shim_set_mounts (shim_container_t *c, shim_error_t *err);
-int shim_set_pivot_root (const char *rootfs, shim_error_t *err);
+int shim_set_pivot_root (shim_container_t *c, shim_error_t *err);
 int shim_set_masked_paths (json_object *paths, shim_error_t *err);
 int shim_set_readonly_paths (json_object *paths, shim_error_t *err);
 int shim_set_rootfs_readonly (int readonly, shim_error_t *err);

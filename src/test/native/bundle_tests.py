@@ -478,6 +478,24 @@ def oci_cli(rootless):
     rc = cli("run", "c2")
     ok(rc == 3 and "out-of-run" in open(os.path.join(b, "out")).read() and not os.path.exists(os.path.join(root, "c2")),
        "%s: OCI run passes stdio through, returns the exit code and deletes the container" % tag, rc)
+    for prop, field in (("shared", "shared:"), ("unbindable", "unbindable"), ("rprivate", None)):
+        pspec = copy.deepcopy(spec)
+        pspec["linux"]["rootfsPropagation"] = prop
+        pspec["process"]["args"] = ["/bin/sh", "-c", "echo root-propagation-%s: $(grep '^[0-9]* [0-9]* [^ ]* / / ' "
+                                    "/proc/self/mountinfo)" % prop]
+        json.dump(pspec, open(os.path.join(b, "config.json"), "w"))
+        rc = cli("run", "p-" + prop)
+        line = [l for l in open(os.path.join(b, "out")).read().splitlines() if l.startswith("root-propagation-%s:" % prop)]
+        opt = line[0].split(" - ")[0] if line else ""
+        ok(rc == 0 and line and (field in opt if field else "shared:" not in opt and "master:" not in opt
+                                 and "unbindable" not in opt),
+           "%s: OCI run with rootfsPropagation %s gives / that propagation" % (tag, prop), (rc, line))
+    pspec["linux"]["rootfsPropagation"] = "bogus"
+    json.dump(pspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "p-bogus")
+    ok(rc == 1 and "unsupported linux.rootfsPropagation `bogus`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "p-bogus")),
+       "%s: OCI run refuses an unknown rootfsPropagation" % tag, rc)
     spec["process"]["args"] = ["nosuchbinary"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c4")
