@@ -11,8 +11,12 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "cgroup.h"
 #include "oci.h"
+#include "spec.h"
 #include "utils.h"
+
+#define PRIVATE_CGROUPS_PATH "skiffCgroupsPath"
 
 char *
 shim_oci_default_root (void)
@@ -70,8 +74,10 @@ shim_oci_prepare (const char *root, const char *id, char **exit_file, char **fif
 }
 
 int
-shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, shim_error_t *err)
+shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, json_object *spec,
+                      shim_error_t *err)
 {
+  const char *cgroups_path = shim_spec_get_string (spec, "linux.cgroupsPath");
   cleanup_free char *path = state_path (root, id, "state.json");
   cleanup_free char *abs = realpath (bundle, NULL);
   json_object *o = json_object_new_object ();
@@ -82,6 +88,8 @@ shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_
   json_object_object_add (o, "id", json_object_new_string (id));
   json_object_object_add (o, "pid", json_object_new_int (pid));
   json_object_object_add (o, "bundle", json_object_new_string (abs ? abs : bundle));
+  if (cgroups_path && cgroups_path[0]) /* for delete; not part of the printed state */
+    json_object_object_add (o, PRIVATE_CGROUPS_PATH, json_object_new_string (cgroups_path));
   s = json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   ret = shim_write_file_atomic (path, s, strlen (s), err);
   json_object_put (o);
@@ -195,8 +203,13 @@ remove_state (const char *root, const char *id)
 {
   static const char *const files[] = { "state.json", "exit.json", "exec.fifo" };
   cleanup_free char *dir = state_path (root, id, NULL);
+  cleanup_free char *state_file = state_path (root, id, "state.json");
+  json_object *state = json_object_from_file (state_file), *v;
   size_t i;
 
+  if (state && json_object_object_get_ex (state, PRIVATE_CGROUPS_PATH, &v))
+    shim_cgroup_remove (json_object_get_string (v));
+  json_object_put (state);
   for (i = 0; i < sizeof (files) / sizeof (files[0]); i++)
     {
       cleanup_free char *p = state_path (root, id, files[i]);
@@ -214,6 +227,7 @@ cmd_state (const char *root, const char *id, shim_error_t *err)
 
   if (load_state (root, id, &state, &pid, &status, err) < 0)
     return -1;
+  json_object_object_del (state, PRIVATE_CGROUPS_PATH);
   json_object_object_add (state, "status", json_object_new_string (status));
   if (strcmp (status, "stopped") == 0)
     json_object_object_add (state, "pid", json_object_new_int (0));

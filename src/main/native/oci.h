@@ -20,6 +20,7 @@
 #define SHIM_OCI_H
 
 #include <sys/types.h>
+#include <json-c/json.h>
 #include "error.h"
 
 /* Default ROOT (heap). */
@@ -31,8 +32,10 @@ int shim_oci_command (const char *root, int argc, char **argv);
 /* create / run, before launching: ROOT/ID with exec.fifo; *exit_file and *fifo are heap paths. */
 int shim_oci_prepare (const char *root, const char *id, char **exit_file, char **fifo, shim_error_t *err);
 
-/* In the monitor, once the init waits on the fifo: ROOT/ID/state.json. */
-int shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, shim_error_t *err);
+/* In the monitor, once the init waits on the fifo: ROOT/ID/state.json, which also keeps the
+   spec's linux.cgroupsPath for `delete` to remove (shim_cgroup_remove). */
+int shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, json_object *spec,
+                          shim_error_t *err);
 
 /* In the process the user started, after detaching: reads the monitor's JSON line from fd; for
    `run` then starts the container, waits for its exit and deletes it.  Never returns. */

@@ -299,7 +299,7 @@ main (int argc, char **argv)
     fail (sync_fd, &err);
   snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
   if ((o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
-      || (oci && shim_oci_write_state (o.root, o.id, o.bundle, c.pid, &err) < 0))
+      || (oci && shim_oci_write_state (o.root, o.id, o.bundle, c.pid, c.spec, &err) < 0))
     {
       kill (c.pid, SIGKILL);
       fail (sync_fd, &err);

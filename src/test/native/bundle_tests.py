@@ -496,11 +496,50 @@ def oci_cli(rootless):
     ok(rc == 1 and "unsupported linux.rootfsPropagation `bogus`" in open(os.path.join(b, "err")).read()
        and not os.path.exists(os.path.join(root, "p-bogus")),
        "%s: OCI run refuses an unknown rootfsPropagation" % tag, rc)
+    if not rootless:
+        cg_tests(cli, status, spec, b, root)
     spec["process"]["args"] = ["nosuchbinary"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c4")
     ok(rc != 0 and "executable file not found" in open(os.path.join(b, "err")).read()
        and not os.path.exists(os.path.join(root, "c4")), "%s: OCI run of a missing binary fails cleanly" % tag, rc)
+
+
+def cg_tests(cli, status, spec, b, root):
+    """OCI create with linux.cgroupsPath (root): created in each hierarchy with the limits, removed by delete."""
+    path = "skiff-oci-test-%d/ctr" % os.getpid()
+    v2 = os.path.exists("/sys/fs/cgroup/cgroup.controllers")
+    pids_dir = "/sys/fs/cgroup/%s" % path if v2 else "/sys/fs/cgroup/pids/%s" % path
+    cspec = copy.deepcopy(spec)
+    cspec["process"]["args"] = ["/bin/sh", "-c", "sleep 30"]
+    cspec["linux"]["cgroupsPath"] = "/" + path
+    cspec["linux"]["resources"] = {"pids": {"limit": 42}, "cpu": {"shares": 512}}
+    json.dump(cspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "cg1")
+    st = status("cg1")
+
+    def read(p):
+        try:
+            return open(p).read().split()
+        except OSError:
+            return None
+    shares = None if v2 else read("/sys/fs/cgroup/cpu/%s/cpu.shares" % path)
+    ok(rc == 0 and st and read(pids_dir + "/pids.max") == ["42"] and str(st["pid"]) in (read(pids_dir + "/cgroup.procs") or [])
+       and (v2 or shares == ["512"]),
+       "root: OCI create with linux.cgroupsPath joins it with pids.limit and cpu.shares written",
+       (rc, st, read(pids_dir + "/pids.max"), shares))
+    rc_kill = cli("kill", "cg1", "KILL")
+    time.sleep(0.5)
+    rc_del = cli("delete", "cg1")
+    ok(rc_kill == 0 and rc_del == 0 and not os.path.exists(pids_dir)
+       and not os.path.exists(os.path.dirname(pids_dir)),
+       "root: OCI delete removes the container's cgroup (and its emptied parent)", (rc_kill, rc_del))
+    cspec["linux"]["cgroupsPath"] = "/skiff-oci-test/../escape"
+    json.dump(cspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "cg2")
+    ok(rc == 1 and "invalid linux.cgroupsPath `/skiff-oci-test/../escape`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "cg2")), "root: OCI create refuses a cgroupsPath with ..", rc)
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
 
 
 def exec_tests(rootless):
