@@ -29,13 +29,61 @@ write_if_exists (const char *dir, const char *file, const char *value, shim_erro
   return 1;
 }
 
+/* One linux.resources.devices rule as a v1 devices.allow/deny line: "c 10:229 rwm". */
+static void
+device_rule (json_object *d, char *buf, size_t size, int *allow)
+{
+  json_object *v;
+  const char *type = "a", *access = "rwm";
+  char major[24] = "*", minor[24] = "*";
+
+  *allow = json_object_object_get_ex (d, "allow", &v) && json_object_get_boolean (v);
+  if (json_object_object_get_ex (d, "type", &v) && json_object_get_string (v)[0])
+    type = json_object_get_string (v);
+  if (json_object_object_get_ex (d, "major", &v) && v && json_object_get_int64 (v) >= 0)
+    snprintf (major, sizeof (major), "%lld", (long long)json_object_get_int64 (v));
+  if (json_object_object_get_ex (d, "minor", &v) && v && json_object_get_int64 (v) >= 0)
+    snprintf (minor, sizeof (minor), "%lld", (long long)json_object_get_int64 (v));
+  if (json_object_object_get_ex (d, "access", &v) && json_object_get_string (v)[0])
+    access = json_object_get_string (v);
+  snprintf (buf, size, "%s %s:%s %s", type, major, minor, access);
+}
+
+/* v1 devices controller: the spec's rules in order, then the devices every container gets
+   (null zero full random urandom tty, console, ptmx, pts), as runc adds them.  Only in the
+   directory that has devices.allow (v2 would need an eBPF program: not done). */
+static int
+set_devices (const char *dir, json_object *devices, shim_error_t *err)
+{
+  static const char *const defaults[] = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",  "c 1:9 rwm",
+                                          "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm" };
+  cleanup_free char *allow_file = NULL;
+  size_t i, n = json_object_array_length (devices);
+  char buf[128];
+  int allow;
+
+  xasprintf (&allow_file, "%s/devices.allow", dir);
+  if (n == 0 || access (allow_file, F_OK) < 0)
+    return 0;
+  for (i = 0; i < n; i++)
+    {
+      device_rule (json_object_array_get_idx (devices, i), buf, sizeof (buf), &allow);
+      if (write_if_exists (dir, allow ? "devices.allow" : "devices.deny", buf, err) < 0)
+        return -1;
+    }
+  for (i = 0; i < sizeof (defaults) / sizeof (defaults[0]); i++)
+    if (write_if_exists (dir, "devices.allow", defaults[i], err) < 0)
+      return -1;
+  return 0;
+}
+
 static int
 set_limits (const char *dir, json_object *res, shim_error_t *err)
 {
   json_object *mem = shim_spec_get (res, "memory.limit"), *pids = shim_spec_get (res, "pids.limit");
   json_object *quota = shim_spec_get (res, "cpu.quota"), *period = shim_spec_get (res, "cpu.period");
   json_object *shares = shim_spec_get (res, "cpu.shares"), *cpus = shim_spec_get (res, "cpu.cpus");
-  json_object *mems = shim_spec_get (res, "cpu.mems");
+  json_object *mems = shim_spec_get (res, "cpu.mems"), *devices = shim_spec_get (res, "devices");
   char buf[64];
   int r;
 
@@ -54,6 +102,8 @@ set_limits (const char *dir, json_object *res, shim_error_t *err)
       if (write_if_exists (dir, "pids.max", json_object_get_int64 (pids) <= 0 ? "max" : buf, err) < 0)
         return -1;
     }
+  if (devices && json_object_is_type (devices, json_type_array) && set_devices (dir, devices, err) < 0)
+    return -1;
   if (shares)
     {
       snprintf (buf, sizeof (buf), "%lld", (long long)json_object_get_int64 (shares));

@@ -9,7 +9,8 @@
  * Without the annotation but with linux.cgroupsPath (OCI command line): that path, absolute or
  * relative, below the root of the v2 hierarchy or of each v1 controller mount, is created (a new
  * v1 cpuset level inherits its parent's cpus/mems), limits written (also cpu.shares,
- * cpuset.cpus/mems), the pid joined; when the hierarchy is not writable, the warning as above.
+ * cpuset.cpus/mems, v1 devices rules), the pid joined; when the hierarchy is not writable, the
+ * warning as above.
  */
 #ifndef SHIM_CGROUP_H
 #define SHIM_CGROUP_H

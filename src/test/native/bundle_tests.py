@@ -513,7 +513,9 @@ def cg_tests(cli, status, spec, b, root):
     cspec = copy.deepcopy(spec)
     cspec["process"]["args"] = ["/bin/sh", "-c", "sleep 30"]
     cspec["linux"]["cgroupsPath"] = "/" + path
-    cspec["linux"]["resources"] = {"pids": {"limit": 42}, "cpu": {"shares": 512}}
+    cspec["linux"]["resources"] = {"pids": {"limit": 42}, "cpu": {"shares": 512},
+                                   "devices": [{"allow": False, "access": "rwm"},
+                                               {"allow": True, "type": "c", "major": 10, "minor": 229, "access": "rwm"}]}
     json.dump(cspec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("create", "cg1")
     st = status("cg1")
@@ -524,10 +526,12 @@ def cg_tests(cli, status, spec, b, root):
         except OSError:
             return None
     shares = None if v2 else read("/sys/fs/cgroup/cpu/%s/cpu.shares" % path)
+    devices = None if v2 else open("/sys/fs/cgroup/devices/%s/devices.list" % path).read().splitlines()
     ok(rc == 0 and st and read(pids_dir + "/pids.max") == ["42"] and str(st["pid"]) in (read(pids_dir + "/cgroup.procs") or [])
-       and (v2 or shares == ["512"]),
-       "root: OCI create with linux.cgroupsPath joins it with pids.limit and cpu.shares written",
-       (rc, st, read(pids_dir + "/pids.max"), shares))
+       and (v2 or (shares == ["512"] and "c 10:229 rwm" in devices and "c 1:3 rwm" in devices
+                   and "a *:* rwm" not in devices)),
+       "root: OCI create with linux.cgroupsPath joins it with pids.limit, cpu.shares, device rules written",
+       (rc, st, read(pids_dir + "/pids.max"), shares, devices))
     rc_kill = cli("kill", "cg1", "KILL")
     time.sleep(0.5)
     rc_del = cli("delete", "cg1")
