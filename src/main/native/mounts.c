@@ -229,8 +229,9 @@ rootfs_propagation (const char *prop)
   {
     const char *name;
     unsigned long flag;
-  } table[] = { { "shared", MS_SHARED }, { "slave", MS_SLAVE }, { "private", MS_PRIVATE },
-                { "unbindable", MS_UNBINDABLE } };
+  } table[] = {
+    { "shared", MS_SHARED }, { "slave", MS_SLAVE }, { "private", MS_PRIVATE }, { "unbindable", MS_UNBINDABLE }
+  };
   unsigned long rec = prop[0] == 'r' ? MS_REC : 0;
   size_t i;
 

@@ -26,6 +26,14 @@
 /* Default ROOT (heap). */
 char *shim_oci_default_root (void);
 
+/* Hooks (OCI command line only): `start` runs hooks.prestart (a failure kills the container and
+   fails start) before letting the init execve, then hooks.poststart; `delete` (and `run` at its
+   end) runs hooks.poststop after removing the state.  poststart/poststop failures are warnings on
+   stderr.  Each hook gets the state JSON on stdin and runs in the caller's namespaces with only
+   its own env; its timeout kills it.  The daemon protocol has no hooks: shim_oci_refuse_hooks.
+   createRuntime/createContainer/startContainer are refused in every mode (container.c). */
+int shim_oci_refuse_hooks (json_object *spec, shim_error_t *err);
+
 /* start / state / kill / delete: the whole command; returns the process exit status. */
 int shim_oci_command (const char *root, int argc, char **argv);
 

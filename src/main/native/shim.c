@@ -282,7 +282,8 @@ main (int argc, char **argv)
     }
   signal (SIGPIPE, SIG_IGN);
   if ((!oci && shim_check_parent_writable (o.exit_file, &err) < 0)
-      || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0)
+      || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0
+      || (!oci && shim_oci_refuse_hooks (c.spec, &err) < 0))
     fail (sync_fd, &err);
   if (oci)
     prepare_oci (&o, &c, &sync_fd, &await_fd);

@@ -498,11 +498,68 @@ def oci_cli(rootless):
        "%s: OCI run refuses an unknown rootfsPropagation" % tag, rc)
     if not rootless:
         cg_tests(cli, status, spec, b, root)
+    hook_tests(cli, status, spec, b, root, tag)
     spec["process"]["args"] = ["nosuchbinary"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c4")
     ok(rc != 0 and "executable file not found" in open(os.path.join(b, "err")).read()
        and not os.path.exists(os.path.join(root, "c4")), "%s: OCI run of a missing binary fails cleanly" % tag, rc)
+
+
+def hook_tests(cli, status, spec, b, root, tag):
+    """OCI hooks: prestart and poststart in `start`, poststop in `delete`, each with the state on stdin."""
+    hdir = os.path.join(b, "hooks")
+    os.makedirs(hdir, exist_ok=True)
+    os.chmod(hdir, 0o777)
+
+    def hook(name, extra=""):
+        return {"path": "/bin/sh", "args": ["sh", "-c", "%scat > %s/%s.json; echo %s >> %s/order" % (extra, hdir, name, name, hdir)],
+                "timeout": 5}
+    hspec = copy.deepcopy(spec)
+    hspec["process"]["args"] = ["/bin/sh", "-c", "sleep 30"]
+    hspec["annotations"] = {"org.example.hook-test": "yes"}
+    hspec["hooks"] = {"prestart": [hook("prestart1"), hook("prestart2")], "poststart": [hook("poststart")],
+                      "poststop": [{"path": "/bin/false", "args": ["false"]}, hook("poststop")]}
+    json.dump(hspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "h1")
+    before = os.path.exists(os.path.join(hdir, "order"))
+    rc_start = cli("start", "h1")
+    st = status("h1")
+
+    def load(name):
+        try:
+            return json.load(open(os.path.join(hdir, name + ".json")))
+        except (OSError, ValueError):
+            return None
+    pre, post = load("prestart1"), load("poststart")
+    ok(rc == 0 and not before and rc_start == 0 and st and st["annotations"] == {"org.example.hook-test": "yes"}
+       and pre and pre["status"] == "created" and pre["id"] == "h1" and pre["pid"] == st["pid"] and pre["bundle"] == b
+       and pre["annotations"] == st["annotations"] and "skiffHooks" not in pre and "skiffHooks" not in st
+       and post and post["status"] == "running",
+       "%s: OCI start runs prestart (status created) then poststart (running), the state on stdin" % tag,
+       (rc, before, rc_start, st, pre, post))
+    cli("kill", "h1", "KILL")
+    time.sleep(0.5)
+    rc_del = cli("delete", "h1")
+    stop = load("poststop")
+    order = open(os.path.join(hdir, "order")).read().split()
+    ok(rc_del == 0 and stop and stop["status"] == "stopped" and order == ["prestart1", "prestart2", "poststart", "poststop"]
+       and "hooks.poststop[0]" in open(os.path.join(b, "err")).read(),
+       "%s: OCI delete runs poststop after a failing one (a warning); hooks ran in the listed order" % tag,
+       (rc_del, stop, order))
+    hspec["hooks"] = {"prestart": [{"path": "/bin/false", "args": ["false"]}]}
+    json.dump(hspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "h2")
+    rc_start = cli("start", "h2")
+    ok(rc == 0 and rc_start == 1 and "hooks.prestart[0]: hook `/bin/false` failed (exit status 1)" in open(os.path.join(b, "err")).read()
+       and status("h2") is None and not os.path.exists(os.path.join(root, "h2")),
+       "%s: a failing prestart hook fails start, stops and deletes the container" % tag, (rc, rc_start))
+    hspec["process"]["args"] = ["/bin/true"]
+    lines, ex, log, hb = run_shim(hspec, tag == "rootless")
+    err = error_of(lines)
+    ok(err and "hooks.prestart is only run by the OCI command line" in err["message"] and ex is None,
+       "%s: the daemon protocol refuses hooks (it has no create/start/delete to run them in)" % tag, lines)
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
 
 
 def cg_tests(cli, status, spec, b, root):
