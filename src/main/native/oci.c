@@ -290,7 +290,8 @@ run_hooks (json_object *state, const char *kind, const char *status, int must_su
 
 /* After start let the init go: waits (at most 1 s) until it has replaced its image with the
    user's program, i.e. until /proc/PID/exe differs from its parent's (the monitor it was cloned
-   from), so that poststart hooks run after the program is executed.  Unreadable: no wait. */
+   from), so that poststart hooks run, and a signal sent after `start` returns arrives, after the
+   program is executed.  Unreadable: no wait. */
 static void
 wait_execve (pid_t pid)
 {
@@ -371,8 +372,7 @@ start (const char *root, const char *id, shim_error_t *err)
       if (poll (&p, 1, 100) > 0 && read (fd, &b, 1) == 1)
         {
           unlink (fifo);
-          if (has_hooks (state, "poststart"))
-            wait_execve (pid);
+          wait_execve (pid); /* start returns once the program runs (and poststart sees it) */
           run_hooks (state, "poststart", "running", 0, err); /* failures: warnings */
           json_object_put (state);
           return 0;
