@@ -400,8 +400,8 @@ wait_exit (const char *root, const char *id, int timeout_ms, json_object **ex)
         return 0;
       if (timeout_ms >= 0 && waited >= timeout_ms)
         return -1;
-      usleep (5000);
-      waited += 5;
+      usleep (1000);
+      waited += 1;
     }
 }
 
