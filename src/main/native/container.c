@@ -32,7 +32,7 @@ static int
 reject_unsupported (json_object *spec, shim_error_t *err)
 {
   static const char *const not_empty[]
-      = { "linux.devices", "hooks.createRuntime", "hooks.createContainer", "hooks.startContainer" };
+      = { "hooks.createRuntime", "hooks.createContainer", "hooks.startContainer" };
   json_object *terminal = shim_spec_get (spec, "process.terminal");
   size_t i;
 

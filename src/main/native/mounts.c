@@ -337,6 +337,78 @@ set_dev_nodes (int rootfd, shim_error_t *err)
   return 0;
 }
 
+/* linux.devices: each node created at its path inside the rootfs (type c, b, u or p, major/minor,
+   fileMode, uid, gid), replacing a file already there unless it is that same device.  Where mknod is not
+   allowed (user namespace), the host's node at the same path is bound when it is the same device; otherwise
+   the EPERM is the error. */
+static int
+set_spec_device (int rootfd, json_object *d, shim_error_t *err)
+{
+  const char *path = shim_spec_get_string (d, "path"), *type = shim_spec_get_string (d, "type");
+  json_object *major = shim_spec_get (d, "major"), *minor = shim_spec_get (d, "minor");
+  json_object *mode = shim_spec_get (d, "fileMode"), *uid = shim_spec_get (d, "uid"),
+              *gid = shim_spec_get (d, "gid");
+  cleanup_free char *dir = NULL;
+  cleanup_close int dirfd = -1;
+  const char *name;
+  mode_t fmt;
+  dev_t rdev = 0;
+  struct stat st;
+
+  if (path == NULL || path[0] != '/' || (name = strrchr (path, '/'))[1] == '\0' || type == NULL)
+    return shim_make_error (err, EINVAL, "linux.devices: a device needs an absolute path and a type");
+  fmt = strcmp (type, "c") == 0 || strcmp (type, "u") == 0 ? S_IFCHR
+        : strcmp (type, "b") == 0                          ? S_IFBLK
+        : strcmp (type, "p") == 0                          ? S_IFIFO
+                                                           : 0;
+  if (fmt == 0)
+    return shim_make_error (err, EINVAL, "linux.devices: `%s` has an unknown type `%s`", path, type);
+  if (fmt != S_IFIFO && (major == NULL || minor == NULL))
+    return shim_make_error (err, EINVAL, "linux.devices: `%s` needs major and minor", path);
+  if (fmt != S_IFIFO)
+    rdev = makedev (json_object_get_int64 (major), json_object_get_int64 (minor));
+  xasprintf (&dir, "%.*s", (int)(name - path), path);
+  dirfd = shim_open_in_root (rootfd, dir[0] ? dir : "/", 'd', err);
+  if (dirfd < 0)
+    return -1;
+  name++;
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      /* the same device is already there (a default node, maybe the host's bound): kept as is */
+      if ((st.st_mode & S_IFMT) == fmt && (fmt == S_IFIFO || st.st_rdev == rdev))
+        return 0;
+      if (unlinkat (dirfd, name, 0) < 0)
+        return shim_make_error (err, errno, "linux.devices: replacing `%s`", path);
+    }
+  if (mknodat (dirfd, name, fmt | 0600, rdev) < 0)
+    {
+      cleanup_close int fd = -1;
+      char target[64];
+
+      int e = errno;
+
+      if (e != EPERM || fmt == S_IFIFO || stat (path, &st) < 0 || (st.st_mode & S_IFMT) != fmt
+          || st.st_rdev != rdev)
+        return shim_make_error (err, e, "linux.devices: mknod `%s`%s", path,
+                                e == EPERM ? " (and the host has no such node to bind)" : "");
+      fd = shim_open_in_root (rootfd, path, 'f', err);
+      if (fd < 0)
+        return -1;
+      fd_path (fd, target, sizeof (target));
+      if (mount (path, target, NULL, MS_BIND, NULL) < 0)
+        return shim_make_error (err, errno, "linux.devices: bind mount `%s`", path);
+      return 0;
+    }
+  if (fchmodat (dirfd, name, mode ? (mode_t)json_object_get_int (mode) & 07777 : 0666, 0) < 0)
+    return shim_make_error (err, errno, "linux.devices: chmod `%s`", path);
+  if ((uid || gid)
+      && fchownat (dirfd, name, uid ? (uid_t)json_object_get_int64 (uid) : (uid_t)-1,
+                   gid ? (gid_t)json_object_get_int64 (gid) : (gid_t)-1, AT_SYMLINK_NOFOLLOW)
+             < 0)
+    return shim_make_error (err, errno, "linux.devices: chown `%s`", path);
+  return 0;
+}
+
 /* One spec mount, with the userns fallbacks for sysfs / mqueue / devpts. */
 static int
 mount_entry (int rootfd, json_object *m, int *dev_tmpfs, shim_error_t *err)
@@ -471,7 +543,7 @@ mount_list (json_object *spec_mounts)
 int
 shim_set_mounts (shim_container_t *c, shim_error_t *err)
 {
-  json_object *list = mount_list (shim_spec_get (c->spec, "mounts"));
+  json_object *list = mount_list (shim_spec_get (c->spec, "mounts")), *devices;
   cleanup_close int rootfd = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   size_t i, n = json_object_array_length (list);
   int dev_tmpfs = 0, ret = 0;
@@ -482,6 +554,11 @@ shim_set_mounts (shim_container_t *c, shim_error_t *err)
     ret = mount_entry (rootfd, json_object_array_get_idx (list, i), &dev_tmpfs, err);
   if (ret == 0 && dev_tmpfs)
     ret = set_dev_nodes (rootfd, err);
+  devices = shim_spec_get (c->spec, "linux.devices");
+  for (i = 0; ret == 0 && devices && json_object_is_type (devices, json_type_array)
+              && i < json_object_array_length (devices);
+       i++)
+    ret = set_spec_device (rootfd, json_object_array_get_idx (devices, i), err);
   json_object_put (list);
   return ret;
 }

@@ -499,6 +499,7 @@ def oci_cli(rootless):
     if not rootless:
         cg_tests(cli, status, spec, b, root)
     hook_tests(cli, status, spec, b, root, tag)
+    device_tests(cli, spec, b, root, tag)
     spec["process"]["args"] = ["nosuchbinary"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c4")
@@ -559,6 +560,33 @@ def hook_tests(cli, status, spec, b, root, tag):
     err = error_of(lines)
     ok(err and "hooks.prestart is only run by the OCI command line" in err["message"] and ex is None,
        "%s: the daemon protocol refuses hooks (it has no create/start/delete to run them in)" % tag, lines)
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
+
+
+def device_tests(cli, spec, b, root, tag):
+    """linux.devices: nodes created (root) or the host's same node bound (user namespace); bad entries refused."""
+    dspec = base_spec(tag == "rootless", userns=tag == "rootless")  # root: no user namespace, so mknod works
+    path = "/dev/null" if tag == "rootless" else "/dev/skiff-null"
+    dspec["linux"]["devices"] = [{"path": path, "type": "c", "major": 1, "minor": 3, "fileMode": 0o640, "uid": 0, "gid": 0}]
+    dspec["process"]["args"] = ["/bin/sh", "-c", "echo dev-%s: $(ls -ln %s) && echo x > %s" % (tag, path, path)]
+    json.dump(dspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "d1")
+    line = [l for l in open(os.path.join(b, "out")).read().splitlines() if l.startswith("dev-%s:" % tag)]
+    want = "crw-rw-rw-" if tag == "rootless" else "crw-r-----"  # a bound host node keeps the host's mode
+    ok(rc == 0 and line and line[0].split()[1] == want and "1, 3" in line[0],
+       "%s: OCI run with linux.devices gives the container %s as a usable 1:3 node" % (tag, path), (rc, line))
+    if tag == "rootless":
+        dspec["linux"]["devices"][0]["path"] = "/dev/skiff-null"
+        json.dump(dspec, open(os.path.join(b, "config.json"), "w"))
+        rc = cli("run", "d3")
+        ok(rc == 1 and "linux.devices: mknod `/dev/skiff-null` (and the host has no such node to bind)"
+           in open(os.path.join(b, "err")).read(),
+           "%s: OCI run fails clearly for a device it can neither create nor bind" % tag, rc)
+    dspec["linux"]["devices"] = [{"path": "/dev/skiff-bad", "type": "x", "major": 1, "minor": 3}]
+    json.dump(dspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "d2")
+    ok(rc == 1 and "linux.devices: `/dev/skiff-bad` has an unknown type `x`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "d2")), "%s: OCI run refuses a device of an unknown type" % tag, rc)
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
 
 
