@@ -108,8 +108,10 @@ for prog in "$@"; do
   [ -x "$cache/bin/$prog.t" ] || { echo "$0: no program $prog" >&2; exit 2; }
   out=$cache/out/$name.$prog.tap
   rc=0
-  # each program untars the rootfs and copies runtimetest from its working directory
-  (cd "$cache/bin" && RUNTIME=$runtime timeout -k 5 "$timeout" "./$prog.t") > "$out" 2>&1 || rc=$?
+  # each program untars the rootfs and copies runtimetest from its working directory; in its own
+  # mount namespace, so that a container without one (linux_ns_itype) mounts nothing on the host
+  (cd "$cache/bin" && RUNTIME=$runtime timeout -k 5 "$timeout" unshare -m --propagation private "./$prog.t") \
+    > "$out" 2>&1 || rc=$?
   if [ $rc -eq 0 ] && ! grep -q '^not ok' "$out" \
     && { grep -q '^ok' "$out" || ! grep -q '^ *"error":' "$out"; }; then
     passed=$((passed + 1))

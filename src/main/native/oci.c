@@ -489,6 +489,10 @@ cmd_delete (const char *root, const char *id, int force, shim_error_t *err)
         return shim_make_error (err, ETIMEDOUT, "container `%s` did not stop", id);
       json_object_put (ex);
     }
+  /* stopped because its pid is gone: the monitor that reaped it may still be writing exit.json,
+     which would then land in (and keep) the removed state directory */
+  else if (wait_exit (root, id, 2000, &ex) == 0)
+    json_object_put (ex);
   remove_state (root, id, 1);
   return 0;
 }
