@@ -16,6 +16,9 @@
  *     sysfs is a recursive read-only bind of the host /sys, mqueue a bind of the host's.
  *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot), then gives "/"
  *     linux.rootfsPropagation ([r]shared, [r]slave, [r]private, [r]unbindable; others refused).
+ *   - linux.devices (after the mounts): c/b/u/p nodes made with mknod, fileMode and uid/gid;
+ *     where mknod is refused (user namespace) the host's node at the same path is bound if it is
+ *     the same device, else the EPERM is the error; the same device already there is kept.
  *   - Masked paths: a file gets /dev/null bound over it, a directory a read-only empty tmpfs;
  *     absent paths are skipped.  Read-only paths: recursive bind onto itself + read-only.
  */
