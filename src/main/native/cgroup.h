@@ -6,6 +6,11 @@
  * directory has (v2 memory.max / cpu.max / pids.max, or the v1 names), then the pid to
  * cgroup.procs.  Without the annotation: nothing, and if resources were requested a warning line
  * ("resource limits ignored: no writable cgroup") on warn_fd, as rootless Podman warns.
+ * Without the annotation but with linux.cgroupsPath (OCI command line): that path, absolute or
+ * relative, below the root of the v2 hierarchy or of each v1 controller mount, is created (a new
+ * v1 cpuset level inherits its parent's cpus/mems), limits written (also cpu.shares,
+ * cpuset.cpus/mems, v1 devices rules), the pid joined; when the hierarchy is not writable, the
+ * warning as above.
  */
 #ifndef SHIM_CGROUP_H
 #define SHIM_CGROUP_H
@@ -15,5 +20,8 @@
 #include "error.h"
 
 int shim_set_cgroup (pid_t pid, json_object *spec, int warn_fd, shim_error_t *err);
+
+/* Removes linux.cgroupsPath from every hierarchy (leaf first, then parents while empty). */
+void shim_cgroup_remove (const char *path);
 
 #endif

@@ -32,8 +32,7 @@ static int
 reject_unsupported (json_object *spec, shim_error_t *err)
 {
   static const char *const not_empty[]
-      = { "linux.devices",        "hooks.prestart",  "hooks.createRuntime", "hooks.createContainer",
-          "hooks.startContainer", "hooks.poststart", "hooks.poststop" };
+      = { "hooks.createRuntime", "hooks.createContainer", "hooks.startContainer" };
   json_object *terminal = shim_spec_get (spec, "process.terminal");
   size_t i;
 
@@ -230,7 +229,7 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
     return shim_error_wrap (err, "rootfs");
   if (shim_set_mounts (c, err) < 0)
     return shim_error_wrap (err, "mounts");
-  if (shim_set_pivot_root (c->rootfs, err) < 0)
+  if (shim_set_pivot_root (c, err) < 0)
     return -1;
   if (shim_set_sysctl (shim_spec_get (spec, "linux.sysctl"), err) < 0)
     return shim_error_wrap (err, "linux.sysctl");

@@ -304,6 +304,28 @@ attach_idmapped_layers (shim_container_t *c, const char *lower, shim_error_t *er
   return 0;
 }
 
+/* linux.rootfsPropagation: shared, slave, private, unbindable, each also with the recursive `r`
+   prefix; 0 for anything else.  The rootfs stays private until pivot_root (which refuses a shared
+   put_old), then the container's "/" gets this propagation, as runc does. */
+static unsigned long
+rootfs_propagation (const char *prop)
+{
+  static const struct
+  {
+    const char *name;
+    unsigned long flag;
+  } table[] = {
+    { "shared", MS_SHARED }, { "slave", MS_SLAVE }, { "private", MS_PRIVATE }, { "unbindable", MS_UNBINDABLE }
+  };
+  unsigned long rec = prop[0] == 'r' ? MS_REC : 0;
+  size_t i;
+
+  for (i = 0; i < sizeof (table) / sizeof (table[0]); i++)
+    if (strcmp (prop + (rec ? 1 : 0), table[i].name) == 0)
+      return rec | table[i].flag;
+  return 0;
+}
+
 int
 shim_set_rootfs (shim_container_t *c, shim_error_t *err)
 {
@@ -311,7 +333,6 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
   const char *prop = shim_spec_get_string (c->spec, "linux.rootfsPropagation");
   json_object *ann = shim_spec_get (c->spec, "annotations"), *v;
   const char *upper = NULL, *work = NULL;
-  unsigned long pflags = MS_REC | MS_PRIVATE;
 
   if (ann && json_object_object_get_ex (ann, "dev.skiff.overlay.lower", &v))
     lower = json_object_get_string (v);
@@ -319,10 +340,8 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
     upper = json_object_get_string (v);
   if (ann && json_object_object_get_ex (ann, "dev.skiff.overlay.work", &v))
     work = json_object_get_string (v);
-  if (prop && strcmp (prop, "rslave") == 0)
-    pflags = MS_REC | MS_SLAVE;
-  else if (prop && strcmp (prop, "rshared") == 0)
-    pflags = MS_REC | MS_SHARED;
+  if (prop && prop[0] && rootfs_propagation (prop) == 0)
+    return shim_make_error (err, EINVAL, "unsupported linux.rootfsPropagation `%s`", prop);
 
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return shim_make_error (err, errno, "making / private");
@@ -350,8 +369,8 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
   else if (mount (c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return shim_make_error (err, errno, "bind mounting the rootfs `%s`", c->rootfs);
 mounted:
-  if (mount (NULL, c->rootfs, NULL, pflags, NULL) < 0)
-    return shim_make_error (err, errno, "setting rootfs propagation");
+  if (mount (NULL, c->rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return shim_make_error (err, errno, "making the rootfs private");
   return 0;
 }
 
@@ -402,6 +421,78 @@ set_dev_nodes (int rootfd, shim_error_t *err)
   for (i = 0; i < sizeof (dev_links) / sizeof (dev_links[0]); i++)
     if (symlinkat (dev_links[i].target, devfd, dev_links[i].link) < 0 && errno != EEXIST)
       return shim_make_error (err, errno, "symlink /dev/%s", dev_links[i].link);
+  return 0;
+}
+
+/* linux.devices: each node created at its path inside the rootfs (type c, b, u or p, major/minor,
+   fileMode, uid, gid), replacing a file already there unless it is that same device.  Where mknod is not
+   allowed (user namespace), the host's node at the same path is bound when it is the same device; otherwise
+   the EPERM is the error. */
+static int
+set_spec_device (int rootfd, json_object *d, shim_error_t *err)
+{
+  const char *path = shim_spec_get_string (d, "path"), *type = shim_spec_get_string (d, "type");
+  json_object *major = shim_spec_get (d, "major"), *minor = shim_spec_get (d, "minor");
+  json_object *mode = shim_spec_get (d, "fileMode"), *uid = shim_spec_get (d, "uid"),
+              *gid = shim_spec_get (d, "gid");
+  cleanup_free char *dir = NULL;
+  cleanup_close int dirfd = -1;
+  const char *name;
+  mode_t fmt;
+  dev_t rdev = 0;
+  struct stat st;
+
+  if (path == NULL || path[0] != '/' || (name = strrchr (path, '/'))[1] == '\0' || type == NULL)
+    return shim_make_error (err, EINVAL, "linux.devices: a device needs an absolute path and a type");
+  fmt = strcmp (type, "c") == 0 || strcmp (type, "u") == 0 ? S_IFCHR
+        : strcmp (type, "b") == 0                          ? S_IFBLK
+        : strcmp (type, "p") == 0                          ? S_IFIFO
+                                                           : 0;
+  if (fmt == 0)
+    return shim_make_error (err, EINVAL, "linux.devices: `%s` has an unknown type `%s`", path, type);
+  if (fmt != S_IFIFO && (major == NULL || minor == NULL))
+    return shim_make_error (err, EINVAL, "linux.devices: `%s` needs major and minor", path);
+  if (fmt != S_IFIFO)
+    rdev = makedev (json_object_get_int64 (major), json_object_get_int64 (minor));
+  xasprintf (&dir, "%.*s", (int)(name - path), path);
+  dirfd = shim_open_in_root (rootfd, dir[0] ? dir : "/", 'd', err);
+  if (dirfd < 0)
+    return -1;
+  name++;
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      /* the same device is already there (a default node, maybe the host's bound): kept as is */
+      if ((st.st_mode & S_IFMT) == fmt && (fmt == S_IFIFO || st.st_rdev == rdev))
+        return 0;
+      if (unlinkat (dirfd, name, 0) < 0)
+        return shim_make_error (err, errno, "linux.devices: replacing `%s`", path);
+    }
+  if (mknodat (dirfd, name, fmt | 0600, rdev) < 0)
+    {
+      cleanup_close int fd = -1;
+      char target[64];
+
+      int e = errno;
+
+      if (e != EPERM || fmt == S_IFIFO || stat (path, &st) < 0 || (st.st_mode & S_IFMT) != fmt
+          || st.st_rdev != rdev)
+        return shim_make_error (err, e, "linux.devices: mknod `%s`%s", path,
+                                e == EPERM ? " (and the host has no such node to bind)" : "");
+      fd = shim_open_in_root (rootfd, path, 'f', err);
+      if (fd < 0)
+        return -1;
+      fd_path (fd, target, sizeof (target));
+      if (mount (path, target, NULL, MS_BIND, NULL) < 0)
+        return shim_make_error (err, errno, "linux.devices: bind mount `%s`", path);
+      return 0;
+    }
+  if (fchmodat (dirfd, name, mode ? (mode_t)json_object_get_int (mode) & 07777 : 0666, 0) < 0)
+    return shim_make_error (err, errno, "linux.devices: chmod `%s`", path);
+  if ((uid || gid)
+      && fchownat (dirfd, name, uid ? (uid_t)json_object_get_int64 (uid) : (uid_t)-1,
+                   gid ? (gid_t)json_object_get_int64 (gid) : (gid_t)-1, AT_SYMLINK_NOFOLLOW)
+             < 0)
+    return shim_make_error (err, errno, "linux.devices: chown `%s`", path);
   return 0;
 }
 
@@ -539,7 +630,7 @@ mount_list (json_object *spec_mounts)
 int
 shim_set_mounts (shim_container_t *c, shim_error_t *err)
 {
-  json_object *list = mount_list (shim_spec_get (c->spec, "mounts"));
+  json_object *list = mount_list (shim_spec_get (c->spec, "mounts")), *devices;
   cleanup_close int rootfd = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   size_t i, n = json_object_array_length (list);
   int dev_tmpfs = 0, ret = 0;
@@ -550,13 +641,21 @@ shim_set_mounts (shim_container_t *c, shim_error_t *err)
     ret = mount_entry (rootfd, json_object_array_get_idx (list, i), &dev_tmpfs, err);
   if (ret == 0 && dev_tmpfs)
     ret = set_dev_nodes (rootfd, err);
+  devices = shim_spec_get (c->spec, "linux.devices");
+  for (i = 0; ret == 0 && devices && json_object_is_type (devices, json_type_array)
+              && i < json_object_array_length (devices);
+       i++)
+    ret = set_spec_device (rootfd, json_object_array_get_idx (devices, i), err);
   json_object_put (list);
   return ret;
 }
 
 int
-shim_set_pivot_root (const char *rootfs, shim_error_t *err)
+shim_set_pivot_root (shim_container_t *c, shim_error_t *err)
 {
+  const char *rootfs = c->rootfs;
+  const char *prop = shim_spec_get_string (c->spec, "linux.rootfsPropagation");
+
   if (chdir (rootfs) < 0)
     return shim_make_error (err, errno, "chdir `%s`", rootfs);
   if (syscall (SYS_pivot_root, ".", ".") < 0)
@@ -565,6 +664,8 @@ shim_set_pivot_root (const char *rootfs, shim_error_t *err)
     return shim_make_error (err, errno, "detaching the old root");
   if (chdir ("/") < 0)
     return shim_make_error (err, errno, "chdir /");
+  if (prop && prop[0] && mount (NULL, "/", NULL, rootfs_propagation (prop), NULL) < 0)
+    return shim_make_error (err, errno, "setting the rootfs propagation to `%s`", prop);
   return 0;
 }
 

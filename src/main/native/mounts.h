@@ -14,7 +14,11 @@
  *     (newinstance,ptmxmode=0666), tmpfs /dev/shm, mqueue /dev/mqueue, sysfs read-only on /sys.
  *     Where the kernel refuses (user namespace): device nodes are bind mounts of the host's,
  *     sysfs is a recursive read-only bind of the host /sys, mqueue a bind of the host's.
- *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot).
+ *   - shim_set_pivot_root() uses pivot_root(".", ".") + MNT_DETACH (never chroot), then gives "/"
+ *     linux.rootfsPropagation ([r]shared, [r]slave, [r]private, [r]unbindable; others refused).
+ *   - linux.devices (after the mounts): c/b/u/p nodes made with mknod, fileMode and uid/gid;
+ *     where mknod is refused (user namespace) the host's node at the same path is bound if it is
+ *     the same device, else the EPERM is the error; the same device already there is kept.
  *   - ID-mapped layers (root shim only): when the annotations dev.skiff.overlay.idmap.uids/gids
  *     are set ("on-disk:seen-as:size,..." lists, the form of a runtime-spec mount's uidMappings),
  *     shim_prepare_idmapped_layers(), in the shim BEFORE clone (it needs privilege over the host
@@ -37,7 +41,7 @@ int shim_prepare_idmapped_layers (shim_container_t *c, shim_error_t *err);
 void shim_close_idmapped_layers (shim_container_t *c);
 int shim_set_rootfs (shim_container_t *c, shim_error_t *err);
 int shim_set_mounts (shim_container_t *c, shim_error_t *err);
-int shim_set_pivot_root (const char *rootfs, shim_error_t *err);
+int shim_set_pivot_root (shim_container_t *c, shim_error_t *err);
 int shim_set_masked_paths (json_object *paths, shim_error_t *err);
 int shim_set_readonly_paths (json_object *paths, shim_error_t *err);
 int shim_set_rootfs_readonly (int readonly, shim_error_t *err);

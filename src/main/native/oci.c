@@ -7,12 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "cgroup.h"
 #include "oci.h"
+#include "spec.h"
 #include "utils.h"
+
+#define PRIVATE_CGROUPS_PATH "skiffCgroupsPath"
+#define PRIVATE_HOOKS        "skiffHooks"
+
+/* The hooks the OCI command line runs itself, in the runtime's namespaces. */
+static const char *const cli_hooks[] = { "prestart", "poststart", "poststop" };
 
 char *
 shim_oci_default_root (void)
@@ -70,8 +79,11 @@ shim_oci_prepare (const char *root, const char *id, char **exit_file, char **fif
 }
 
 int
-shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, shim_error_t *err)
+shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, json_object *spec,
+                      shim_error_t *err)
 {
+  const char *cgroups_path = shim_spec_get_string (spec, "linux.cgroupsPath");
+  json_object *annotations = shim_spec_get (spec, "annotations"), *hooks = shim_spec_get (spec, "hooks");
   cleanup_free char *path = state_path (root, id, "state.json");
   cleanup_free char *abs = realpath (bundle, NULL);
   json_object *o = json_object_new_object ();
@@ -82,6 +94,13 @@ shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_
   json_object_object_add (o, "id", json_object_new_string (id));
   json_object_object_add (o, "pid", json_object_new_int (pid));
   json_object_object_add (o, "bundle", json_object_new_string (abs ? abs : bundle));
+  if (annotations && json_object_is_type (annotations, json_type_object))
+    json_object_object_add (o, "annotations", json_object_get (annotations));
+  /* for start and delete; not part of the printed state */
+  if (cgroups_path && cgroups_path[0])
+    json_object_object_add (o, PRIVATE_CGROUPS_PATH, json_object_new_string (cgroups_path));
+  if (hooks && json_object_is_type (hooks, json_type_object))
+    json_object_object_add (o, PRIVATE_HOOKS, json_object_get (hooks));
   s = json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   ret = shim_write_file_atomic (path, s, strlen (s), err);
   json_object_put (o);
@@ -138,6 +157,177 @@ parse_signal (const char *s)
   return -1;
 }
 
+int
+shim_oci_refuse_hooks (json_object *spec, shim_error_t *err)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof (cli_hooks) / sizeof (cli_hooks[0]); i++)
+    {
+      cleanup_free char *key = NULL;
+      json_object *o;
+      xasprintf (&key, "hooks.%s", cli_hooks[i]);
+      o = shim_spec_get (spec, key);
+      if (o && json_object_is_type (o, json_type_array) && json_object_array_length (o) > 0)
+        return shim_make_error (err, ENOTSUP, "%s is only run by the OCI command line (create/start/delete)",
+                                key);
+    }
+  return 0;
+}
+
+/* NULL-terminated copy of a JSON string array (the strings stay owned by the array). */
+static char **
+string_vector (json_object *a, const char *first)
+{
+  size_t i, n = a && json_object_is_type (a, json_type_array) ? json_object_array_length (a) : 0;
+  char **v = xmalloc ((n + 2) * sizeof (char *));
+
+  for (i = 0; i < n; i++)
+    v[i] = (char *)json_object_get_string (json_object_array_get_idx (a, i));
+  if (n == 0 && first)
+    v[n++] = (char *)first;
+  v[n] = NULL;
+  return v;
+}
+
+/* Runs one hook: path, args, env, timeout (seconds); the container's state JSON on its stdin. */
+static int
+run_hook (json_object *hook, const char *state, shim_error_t *err)
+{
+  json_object *v;
+  const char *path = json_object_object_get_ex (hook, "path", &v) ? json_object_get_string (v) : NULL;
+  int timeout = json_object_object_get_ex (hook, "timeout", &v) ? json_object_get_int (v) : 0;
+  cleanup_free char **argv = NULL;
+  cleanup_free char **envp = NULL;
+  int p[2], status, waited_ms = 0;
+  pid_t pid;
+
+  if (path == NULL || path[0] != '/')
+    return shim_make_error (err, EINVAL, "hook path `%s` is not absolute", path ? path : "");
+  argv = string_vector (json_object_object_get_ex (hook, "args", &v) ? v : NULL, path);
+  envp = string_vector (json_object_object_get_ex (hook, "env", &v) ? v : NULL, NULL);
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return shim_make_error (err, errno, "pipe");
+  signal (SIGPIPE, SIG_IGN); /* a hook need not read its stdin */
+  pid = fork ();
+  if (pid < 0)
+    return shim_make_error (err, errno, "fork");
+  if (pid == 0)
+    {
+      signal (SIGPIPE, SIG_DFL); /* the caller ignores it, and an ignored signal survives execve */
+      if (dup2 (p[0], 0) < 0)
+        _exit (127);
+      execve (path, argv, envp);
+      _exit (127);
+    }
+  close (p[0]);
+  shim_write_all (p[1], state, strlen (state)); /* a hook may not read it: EPIPE is ignored */
+  close (p[1]);
+  while (waitpid (pid, &status, timeout > 0 ? WNOHANG : 0) == 0)
+    {
+      if (waited_ms >= timeout * 1000)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+          return shim_make_error (err, ETIMEDOUT, "hook `%s` timed out after %d s", path, timeout);
+        }
+      usleep (10000);
+      waited_ms += 10;
+    }
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return shim_make_error (err, ECHILD, "hook `%s` failed (%s %d)", path,
+                            WIFEXITED (status) ? "exit status" : "signal",
+                            WIFEXITED (status) ? WEXITSTATUS (status) : WTERMSIG (status));
+  return 0;
+}
+
+static int
+has_hooks (json_object *state, const char *kind)
+{
+  json_object *hooks, *list;
+
+  return json_object_object_get_ex (state, PRIVATE_HOOKS, &hooks)
+         && json_object_object_get_ex (hooks, kind, &list) && json_object_is_type (list, json_type_array)
+         && json_object_array_length (list) > 0;
+}
+
+/* Runs hooks.KIND from the saved state, with that state (status set, private keys dropped) on
+   stdin.  must_succeed: the first failure is returned; otherwise each failure is a warning on
+   stderr and the rest still run (poststart, poststop). */
+static int
+run_hooks (json_object *state, const char *kind, const char *status, int must_succeed, shim_error_t *err)
+{
+  json_object *hooks, *list, *copy;
+  const char *text;
+  size_t i, n;
+  int ret = 0;
+
+  if (!has_hooks (state, kind))
+    return 0;
+  json_object_object_get_ex (state, PRIVATE_HOOKS, &hooks);
+  json_object_object_get_ex (hooks, kind, &list);
+  n = json_object_array_length (list);
+  copy = json_tokener_parse (json_object_to_json_string (state));
+  json_object_object_del (copy, PRIVATE_HOOKS);
+  json_object_object_del (copy, PRIVATE_CGROUPS_PATH);
+  json_object_object_add (copy, "status", json_object_new_string (status));
+  text = json_object_to_json_string_ext (copy, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  for (i = 0; i < n && ret == 0; i++)
+    if (run_hook (json_object_array_get_idx (list, i), text, err) < 0)
+      {
+        shim_error_wrap (err, "hooks.%s[%zu]", kind, i);
+        if (must_succeed)
+          ret = -1;
+        else
+          {
+            fprintf (stderr, "skiff-shim: warning: %s\n", (*err)->msg);
+            shim_error_release (err);
+          }
+      }
+  json_object_put (copy);
+  return ret;
+}
+
+/* After start let the init go: waits (at most 1 s) until it has replaced its image with the
+   user's program, i.e. until /proc/PID/exe differs from its parent's (the monitor it was cloned
+   from), so that poststart hooks run, and a signal sent after `start` returns arrives, after the
+   program is executed.  Unreadable: no wait. */
+static void
+wait_execve (pid_t pid)
+{
+  char path[64], parent_exe[4096], exe[4096], stat[512];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *p;
+  int ppid, i;
+
+  snprintf (path, sizeof (path), "/proc/%d/stat", (int)pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || (n = shim_read_all (fd, stat, sizeof (stat) - 1)) <= 0)
+    return;
+  stat[n] = '\0';
+  p = strrchr (stat, ')');
+  if (p == NULL || sscanf (p + 1, " %*c %d", &ppid) != 1)
+    return;
+  snprintf (path, sizeof (path), "/proc/%d/exe", ppid);
+  if ((n = readlink (path, parent_exe, sizeof (parent_exe) - 1)) < 0)
+    return;
+  parent_exe[n] = '\0';
+  snprintf (path, sizeof (path), "/proc/%d/exe", (int)pid);
+  for (i = 0; i < 1000; i++)
+    {
+      if ((n = readlink (path, exe, sizeof (exe) - 1)) < 0)
+        return;
+      exe[n] = '\0';
+      if (strcmp (exe, parent_exe) != 0)
+        return;
+      usleep (1000);
+    }
+}
+
+static int wait_exit (const char *root, const char *id, int timeout_ms, json_object **ex);
+static void remove_state (const char *root, const char *id, int run_poststop);
+
 /* Lets a created container run: reads exec.fifo (its init is blocked opening it). */
 static int
 start (const char *root, const char *id, shim_error_t *err)
@@ -152,23 +342,48 @@ start (const char *root, const char *id, shim_error_t *err)
 
   if (load_state (root, id, &state, &pid, &status, err) < 0)
     return -1;
-  json_object_put (state);
   if (strcmp (status, "created") != 0)
-    return shim_make_error (err, EINVAL, "container `%s` is %s, not created", id, status);
+    {
+      shim_make_error (err, EINVAL, "container `%s` is %s, not created", id, status);
+      json_object_put (state);
+      return -1;
+    }
+  /* prestart: after `start` is called, before the user's program runs; a failure stops the
+     container and goes on with the lifecycle at delete (state removed, poststop run) */
+  if (run_hooks (state, "prestart", "created", 1, err) < 0)
+    {
+      json_object *ex = NULL;
+      json_object_put (state);
+      kill (pid, SIGKILL);
+      if (wait_exit (root, id, 10000, &ex) == 0)
+        remove_state (root, id, 1);
+      json_object_put (ex);
+      return -1;
+    }
   fd = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
-    return shim_make_error (err, errno, "open `%s`", fifo);
+    {
+      json_object_put (state);
+      return shim_make_error (err, errno, "open `%s`", fifo);
+    }
   for (i = 0; i < 100; i++) /* 10 s */
     {
       struct pollfd p = { .fd = fd, .events = POLLIN };
       if (poll (&p, 1, 100) > 0 && read (fd, &b, 1) == 1)
         {
           unlink (fifo);
+          wait_execve (pid); /* start returns once the program runs (and poststart sees it) */
+          run_hooks (state, "poststart", "running", 0, err); /* failures: warnings */
+          json_object_put (state);
           return 0;
         }
       if (kill (pid, 0) < 0 && errno == ESRCH)
-        return shim_make_error (err, ESRCH, "container `%s`: its init exited before starting", id);
+        {
+          json_object_put (state);
+          return shim_make_error (err, ESRCH, "container `%s`: its init exited before starting", id);
+        }
     }
+  json_object_put (state);
   return shim_make_error (err, ETIMEDOUT, "container `%s` did not start", id);
 }
 
@@ -185,24 +400,34 @@ wait_exit (const char *root, const char *id, int timeout_ms, json_object **ex)
         return 0;
       if (timeout_ms >= 0 && waited >= timeout_ms)
         return -1;
-      usleep (5000);
-      waited += 5;
+      usleep (1000);
+      waited += 1;
     }
 }
 
 static void
-remove_state (const char *root, const char *id)
+remove_state (const char *root, const char *id, int run_poststop)
 {
   static const char *const files[] = { "state.json", "exit.json", "exec.fifo" };
   cleanup_free char *dir = state_path (root, id, NULL);
+  cleanup_free char *state_file = state_path (root, id, "state.json");
+  json_object *state = json_object_from_file (state_file), *v;
   size_t i;
 
+  shim_error_t err = NULL;
+
+  if (state && json_object_object_get_ex (state, PRIVATE_CGROUPS_PATH, &v))
+    shim_cgroup_remove (json_object_get_string (v));
   for (i = 0; i < sizeof (files) / sizeof (files[0]); i++)
     {
       cleanup_free char *p = state_path (root, id, files[i]);
       unlink (p);
     }
   rmdir (dir);
+  /* poststop: after the container is deleted, before delete returns; failures are warnings */
+  if (state && run_poststop)
+    run_hooks (state, "poststop", "stopped", 0, &err);
+  json_object_put (state);
 }
 
 static int
@@ -214,6 +439,8 @@ cmd_state (const char *root, const char *id, shim_error_t *err)
 
   if (load_state (root, id, &state, &pid, &status, err) < 0)
     return -1;
+  json_object_object_del (state, PRIVATE_CGROUPS_PATH);
+  json_object_object_del (state, PRIVATE_HOOKS);
   json_object_object_add (state, "status", json_object_new_string (status));
   if (strcmp (status, "stopped") == 0)
     json_object_object_add (state, "pid", json_object_new_int (0));
@@ -262,7 +489,11 @@ cmd_delete (const char *root, const char *id, int force, shim_error_t *err)
         return shim_make_error (err, ETIMEDOUT, "container `%s` did not stop", id);
       json_object_put (ex);
     }
-  remove_state (root, id);
+  /* stopped because its pid is gone: the monitor that reaped it may still be writing exit.json,
+     which would then land in (and keep) the removed state directory */
+  else if (wait_exit (root, id, 2000, &ex) == 0)
+    json_object_put (ex);
+  remove_state (root, id, 1);
   return 0;
 }
 
@@ -323,7 +554,7 @@ shim_oci_foreground (int fd, const char *root, const char *id, int is_run)
       const char *msg
           = line && json_object_object_get_ex (line, "message", &v) ? json_object_get_string (v) : buf;
       fprintf (stderr, "skiff-shim: %s\n", msg);
-      remove_state (root, id);
+      remove_state (root, id, 0);
       _exit (1);
     }
   if (!is_run)
@@ -335,6 +566,6 @@ shim_oci_foreground (int fd, const char *root, const char *id, int is_run)
     }
   wait_exit (root, id, -1, &ex);
   code = json_object_object_get_ex (ex, "exitCode", &v) ? json_object_get_int (v) : 1;
-  remove_state (root, id);
+  remove_state (root, id, 1);
   _exit (code);
 }

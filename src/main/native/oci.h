@@ -20,10 +20,19 @@
 #define SHIM_OCI_H
 
 #include <sys/types.h>
+#include <json-c/json.h>
 #include "error.h"
 
 /* Default ROOT (heap). */
 char *shim_oci_default_root (void);
+
+/* Hooks (OCI command line only): `start` runs hooks.prestart (a failure kills the container and
+   fails start) before letting the init execve, then hooks.poststart; `delete` (and `run` at its
+   end) runs hooks.poststop after removing the state.  poststart/poststop failures are warnings on
+   stderr.  Each hook gets the state JSON on stdin and runs in the caller's namespaces with only
+   its own env; its timeout kills it.  The daemon protocol has no hooks: shim_oci_refuse_hooks.
+   createRuntime/createContainer/startContainer are refused in every mode (container.c). */
+int shim_oci_refuse_hooks (json_object *spec, shim_error_t *err);
 
 /* start / state / kill / delete: the whole command; returns the process exit status. */
 int shim_oci_command (const char *root, int argc, char **argv);
@@ -31,8 +40,10 @@ int shim_oci_command (const char *root, int argc, char **argv);
 /* create / run, before launching: ROOT/ID with exec.fifo; *exit_file and *fifo are heap paths. */
 int shim_oci_prepare (const char *root, const char *id, char **exit_file, char **fifo, shim_error_t *err);
 
-/* In the monitor, once the init waits on the fifo: ROOT/ID/state.json. */
-int shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, shim_error_t *err);
+/* In the monitor, once the init waits on the fifo: ROOT/ID/state.json, which also keeps the
+   spec's linux.cgroupsPath for `delete` to remove (shim_cgroup_remove). */
+int shim_oci_write_state (const char *root, const char *id, const char *bundle, pid_t pid, json_object *spec,
+                          shim_error_t *err);
 
 /* In the process the user started, after detaching: reads the monitor's JSON line from fd; for
    `run` then starts the container, waits for its exit and deletes it.  Never returns. */

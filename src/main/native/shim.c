@@ -285,7 +285,8 @@ main (int argc, char **argv)
     }
   signal (SIGPIPE, SIG_IGN);
   if ((!oci && shim_check_parent_writable (o.exit_file, &err) < 0)
-      || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0)
+      || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0
+      || (!oci && shim_oci_refuse_hooks (c.spec, &err) < 0))
     fail (sync_fd, &err);
   if (oci)
     prepare_oci (&o, &c, &sync_fd, &await_fd);
@@ -302,7 +303,7 @@ main (int argc, char **argv)
     fail (sync_fd, &err);
   snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
   if ((o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
-      || (oci && shim_oci_write_state (o.root, o.id, o.bundle, c.pid, &err) < 0))
+      || (oci && shim_oci_write_state (o.root, o.id, o.bundle, c.pid, c.spec, &err) < 0))
     {
       kill (c.pid, SIGKILL);
       fail (sync_fd, &err);

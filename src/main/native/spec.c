@@ -11,6 +11,25 @@
 #include "spec.h"
 #include "utils.h"
 
+/* ociVersion, when given, must be a 1.x.y SemVer string: a spec of another major version (or
+   garbage) is refused rather than half understood. */
+static int
+check_oci_version (json_object *spec, const char *path, shim_error_t *err)
+{
+  json_object *v;
+  const char *s;
+  int major, minor, patch, n = 0;
+
+  if (!json_object_object_get_ex (spec, "ociVersion", &v) || v == NULL)
+    return 0;
+  s = json_object_is_type (v, json_type_string) ? json_object_get_string (v) : "";
+  if (s[0] != '1' || sscanf (s, "%d.%d.%d%n", &major, &minor, &patch, &n) != 3 || major != 1 || minor < 0
+      || patch < 0 || (s[n] != '\0' && s[n] != '-' && s[n] != '+'))
+    return shim_make_error (err, EINVAL, "%s: unsupported ociVersion `%s` (want 1.x.y)", path,
+                            json_object_get_string (v));
+  return 0;
+}
+
 int
 shim_spec_load (const char *bundle, json_object **out, shim_error_t *err)
 {
@@ -29,6 +48,11 @@ shim_spec_load (const char *bundle, json_object **out, shim_error_t *err)
     {
       json_object_put (spec);
       return shim_make_error (err, EINVAL, "`%s` is not a JSON object", path);
+    }
+  if (check_oci_version (spec, path, err) < 0)
+    {
+      json_object_put (spec);
+      return -1;
     }
   *out = spec;
   return 0;

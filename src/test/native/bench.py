@@ -5,7 +5,8 @@ Run as the unprivileged user (rootless, 65536-ID map via newuidmap), e.g. as roo
   unshare -m sh -c 'umount -l /sys/fs/cgroup/unified; exec runuser -u skifftest -- \
       env SHIM=... ROOTFS=... python3 bench.py'
 (the private mount namespace only hides the cgroup v2 hierarchy that makes crun refuse hybrid mode).
-The shim is timed the way the daemon uses it: from spawn until the exit file exists.
+The shim is timed the way the daemon uses it: from spawn until the exit file exists; "shim OCI" is
+`skiff-shim --root DIR run --bundle B ID`, the OCI command line, timed like crun and runc.
 """
 import json, os, statistics, subprocess, sys, tempfile, time
 
@@ -54,9 +55,10 @@ def shim_once(i, args=None):
 
 
 def runtime_once(rt, i):
-    state = os.path.join(work, "state-" + rt)
+    name = os.path.basename(rt)
+    state = os.path.join(work, "state-" + name)
     cmd = [rt, "--root", state] + (["--cgroup-manager=disabled"] if rt == "crun" else []) + \
-          ["run", "--bundle", bundle, "%s%d" % (rt, i)]
+          ["run", "--bundle", bundle, "%s%d" % (name, i)]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, env={"XDG_RUNTIME_DIR": work, "PATH": os.environ["PATH"]})
     return time.perf_counter() - t0
@@ -69,13 +71,13 @@ def median_ms(xs):
 results = {}
 shim_once(-1)
 results["skiff-shim"] = [shim_once(i) for i in range(RUNS)]
-for rt in ["crun", "runc"]:
+for label, rt in [("shim OCI", SHIM), ("crun", "crun"), ("runc", "runc")]:  # the OCI `run ID` command line
     try:
         runtime_once(rt, -1)
-        results[rt] = [runtime_once(rt, i) for i in range(RUNS)]
+        results[label] = [runtime_once(rt, i) for i in range(RUNS)]
     except Exception as e:  # reported, not hidden
-        results[rt] = None
-        print("%s: failed: %s" % (rt, e))
+        results[label] = None
+        print("%s: failed: %s" % (label, e))
 for k, v in results.items():
     if v:
         print("%-10s run of true, median of %d: %s" % (k, RUNS, median_ms(v)))

@@ -439,16 +439,196 @@ def oci_cli(rootless):
     ok(cli("create", "c3") == 0 and cli("create", "c3") == 1 and cli("delete", "--force", "c3") == 0
        and not os.path.exists(os.path.join(root, "c3")),
        "%s: OCI create of an existing id fails; delete --force kills a created container" % tag)
+    rc = cli("create", "c5")
+    refused = cli("delete", "c5")
+    ok(rc == 0 and refused == 1 and status("c5")["status"] == "created"
+       and "is created (use --force)" in open(os.path.join(b, "err")).read() and cli("delete", "--force", "c5") == 0,
+       "%s: OCI delete of a created (not stopped) container is refused and leaves it created" % tag, (rc, refused))
+    rc = cli("create", "c6")
+    rc_start = cli("start", "c6")
+    time.sleep(0.3)
+    rc_kill = cli("kill", "c6", "9")
+    time.sleep(0.5)
+    st = status("c6")
+    rc_again = cli("kill", "c6", "KILL")
+    ok(rc == 0 and rc_start == 0 and rc_kill == 0 and st and st["status"] == "stopped" and st["pid"] == 0
+       and rc_again == 1 and "is not running" in open(os.path.join(b, "err")).read() and cli("start", "c6") == 1
+       and cli("delete", "c6") == 0,
+       "%s: OCI kill by number stops it (state stopped, pid 0); kill and start of a stopped container fail" % tag,
+       (rc, rc_start, rc_kill, st, rc_again))
+    good = copy.deepcopy(spec)
+    for version, cid in (("invalid", "c7"), ("2.0.0", "c8")):
+        bad = copy.deepcopy(good)
+        bad["ociVersion"] = version
+        json.dump(bad, open(os.path.join(b, "config.json"), "w"))
+        rc = cli("create", cid)
+        ok(rc == 1 and "unsupported ociVersion `%s`" % version in open(os.path.join(b, "err")).read()
+           and not os.path.exists(os.path.join(root, cid)),
+           "%s: OCI create refuses ociVersion %s and leaves no state" % (tag, version), rc)
+    bad = copy.deepcopy(good)
+    bad["process"]["capabilities"]["bounding"].append("CAP_NOT_A_CAPABILITY")
+    json.dump(bad, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "c9")
+    ok(rc == 1 and "unknown capability `CAP_NOT_A_CAPABILITY`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "c9")),
+       "%s: OCI create refuses an unknown capability name and leaves no state" % tag, rc)
+    json.dump(good, open(os.path.join(b, "config.json"), "w"))
     spec["process"]["args"] = ["/bin/sh", "-c", "echo out-of-run; exit 3"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c2")
     ok(rc == 3 and "out-of-run" in open(os.path.join(b, "out")).read() and not os.path.exists(os.path.join(root, "c2")),
        "%s: OCI run passes stdio through, returns the exit code and deletes the container" % tag, rc)
+    for prop, field in (("shared", "shared:"), ("unbindable", "unbindable"), ("rprivate", None)):
+        pspec = copy.deepcopy(spec)
+        pspec["linux"]["rootfsPropagation"] = prop
+        pspec["process"]["args"] = ["/bin/sh", "-c", "echo root-propagation-%s: $(grep '^[0-9]* [0-9]* [^ ]* / / ' "
+                                    "/proc/self/mountinfo)" % prop]
+        json.dump(pspec, open(os.path.join(b, "config.json"), "w"))
+        rc = cli("run", "p-" + prop)
+        line = [l for l in open(os.path.join(b, "out")).read().splitlines() if l.startswith("root-propagation-%s:" % prop)]
+        opt = line[0].split(" - ")[0] if line else ""
+        ok(rc == 0 and line and (field in opt if field else "shared:" not in opt and "master:" not in opt
+                                 and "unbindable" not in opt),
+           "%s: OCI run with rootfsPropagation %s gives / that propagation" % (tag, prop), (rc, line))
+    pspec["linux"]["rootfsPropagation"] = "bogus"
+    json.dump(pspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "p-bogus")
+    ok(rc == 1 and "unsupported linux.rootfsPropagation `bogus`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "p-bogus")),
+       "%s: OCI run refuses an unknown rootfsPropagation" % tag, rc)
+    if not rootless:
+        cg_tests(cli, status, spec, b, root)
+    hook_tests(cli, status, spec, b, root, tag)
+    device_tests(cli, spec, b, root, tag)
     spec["process"]["args"] = ["nosuchbinary"]
     json.dump(spec, open(os.path.join(b, "config.json"), "w"))
     rc = cli("run", "c4")
     ok(rc != 0 and "executable file not found" in open(os.path.join(b, "err")).read()
        and not os.path.exists(os.path.join(root, "c4")), "%s: OCI run of a missing binary fails cleanly" % tag, rc)
+
+
+def hook_tests(cli, status, spec, b, root, tag):
+    """OCI hooks: prestart and poststart in `start`, poststop in `delete`, each with the state on stdin."""
+    hdir = os.path.join(b, "hooks")
+    os.makedirs(hdir, exist_ok=True)
+    os.chmod(hdir, 0o777)
+
+    def hook(name, extra=""):
+        return {"path": "/bin/sh", "args": ["sh", "-c", "%scat > %s/%s.json; echo %s >> %s/order" % (extra, hdir, name, name, hdir)],
+                "timeout": 5}
+    hspec = copy.deepcopy(spec)
+    hspec["process"]["args"] = ["/bin/sh", "-c", "sleep 30"]
+    hspec["annotations"] = {"org.example.hook-test": "yes"}
+    hspec["hooks"] = {"prestart": [hook("prestart1"), hook("prestart2")], "poststart": [hook("poststart")],
+                      "poststop": [{"path": "/bin/false", "args": ["false"]}, hook("poststop")]}
+    json.dump(hspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "h1")
+    before = os.path.exists(os.path.join(hdir, "order"))
+    rc_start = cli("start", "h1")
+    st = status("h1")
+
+    def load(name):
+        try:
+            return json.load(open(os.path.join(hdir, name + ".json")))
+        except (OSError, ValueError):
+            return None
+    pre, post = load("prestart1"), load("poststart")
+    ok(rc == 0 and not before and rc_start == 0 and st and st["annotations"] == {"org.example.hook-test": "yes"}
+       and pre and pre["status"] == "created" and pre["id"] == "h1" and pre["pid"] == st["pid"] and pre["bundle"] == b
+       and pre["annotations"] == st["annotations"] and "skiffHooks" not in pre and "skiffHooks" not in st
+       and post and post["status"] == "running",
+       "%s: OCI start runs prestart (status created) then poststart (running), the state on stdin" % tag,
+       (rc, before, rc_start, st, pre, post))
+    cli("kill", "h1", "KILL")
+    time.sleep(0.5)
+    rc_del = cli("delete", "h1")
+    stop = load("poststop")
+    order = open(os.path.join(hdir, "order")).read().split()
+    ok(rc_del == 0 and stop and stop["status"] == "stopped" and order == ["prestart1", "prestart2", "poststart", "poststop"]
+       and "hooks.poststop[0]" in open(os.path.join(b, "err")).read(),
+       "%s: OCI delete runs poststop after a failing one (a warning); hooks ran in the listed order" % tag,
+       (rc_del, stop, order))
+    hspec["hooks"] = {"prestart": [{"path": "/bin/false", "args": ["false"]}]}
+    json.dump(hspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "h2")
+    rc_start = cli("start", "h2")
+    ok(rc == 0 and rc_start == 1 and "hooks.prestart[0]: hook `/bin/false` failed (exit status 1)" in open(os.path.join(b, "err")).read()
+       and status("h2") is None and not os.path.exists(os.path.join(root, "h2")),
+       "%s: a failing prestart hook fails start, stops and deletes the container" % tag, (rc, rc_start))
+    hspec["process"]["args"] = ["/bin/true"]
+    lines, ex, log, hb = run_shim(hspec, tag == "rootless")
+    err = error_of(lines)
+    ok(err and "hooks.prestart is only run by the OCI command line" in err["message"] and ex is None,
+       "%s: the daemon protocol refuses hooks (it has no create/start/delete to run them in)" % tag, lines)
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
+
+
+def device_tests(cli, spec, b, root, tag):
+    """linux.devices: nodes created (root) or the host's same node bound (user namespace); bad entries refused."""
+    dspec = base_spec(tag == "rootless", userns=tag == "rootless")  # root: no user namespace, so mknod works
+    path = "/dev/null" if tag == "rootless" else "/dev/skiff-null"
+    dspec["linux"]["devices"] = [{"path": path, "type": "c", "major": 1, "minor": 3, "fileMode": 0o640, "uid": 0, "gid": 0}]
+    dspec["process"]["args"] = ["/bin/sh", "-c", "echo dev-%s: $(ls -ln %s) && echo x > %s" % (tag, path, path)]
+    json.dump(dspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "d1")
+    line = [l for l in open(os.path.join(b, "out")).read().splitlines() if l.startswith("dev-%s:" % tag)]
+    want = "crw-rw-rw-" if tag == "rootless" else "crw-r-----"  # a bound host node keeps the host's mode
+    ok(rc == 0 and line and line[0].split()[1] == want and "1, 3" in line[0],
+       "%s: OCI run with linux.devices gives the container %s as a usable 1:3 node" % (tag, path), (rc, line))
+    if tag == "rootless":
+        dspec["linux"]["devices"][0]["path"] = "/dev/skiff-null"
+        json.dump(dspec, open(os.path.join(b, "config.json"), "w"))
+        rc = cli("run", "d3")
+        ok(rc == 1 and "linux.devices: mknod `/dev/skiff-null` (and the host has no such node to bind)"
+           in open(os.path.join(b, "err")).read(),
+           "%s: OCI run fails clearly for a device it can neither create nor bind" % tag, rc)
+    dspec["linux"]["devices"] = [{"path": "/dev/skiff-bad", "type": "x", "major": 1, "minor": 3}]
+    json.dump(dspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("run", "d2")
+    ok(rc == 1 and "linux.devices: `/dev/skiff-bad` has an unknown type `x`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "d2")), "%s: OCI run refuses a device of an unknown type" % tag, rc)
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
+
+
+def cg_tests(cli, status, spec, b, root):
+    """OCI create with linux.cgroupsPath (root): created in each hierarchy with the limits, removed by delete."""
+    path = "skiff-oci-test-%d/ctr" % os.getpid()
+    v2 = os.path.exists("/sys/fs/cgroup/cgroup.controllers")
+    pids_dir = "/sys/fs/cgroup/%s" % path if v2 else "/sys/fs/cgroup/pids/%s" % path
+    cspec = copy.deepcopy(spec)
+    cspec["process"]["args"] = ["/bin/sh", "-c", "sleep 30"]
+    cspec["linux"]["cgroupsPath"] = "/" + path
+    cspec["linux"]["resources"] = {"pids": {"limit": 42}, "cpu": {"shares": 512},
+                                   "devices": [{"allow": False, "access": "rwm"},
+                                               {"allow": True, "type": "c", "major": 10, "minor": 229, "access": "rwm"}]}
+    json.dump(cspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "cg1")
+    st = status("cg1")
+
+    def read(p):
+        try:
+            return open(p).read().split()
+        except OSError:
+            return None
+    shares = None if v2 else read("/sys/fs/cgroup/cpu/%s/cpu.shares" % path)
+    devices = None if v2 else open("/sys/fs/cgroup/devices/%s/devices.list" % path).read().splitlines()
+    ok(rc == 0 and st and read(pids_dir + "/pids.max") == ["42"] and str(st["pid"]) in (read(pids_dir + "/cgroup.procs") or [])
+       and (v2 or (shares == ["512"] and "c 10:229 rwm" in devices and "c 1:3 rwm" in devices
+                   and "a *:* rwm" not in devices)),
+       "root: OCI create with linux.cgroupsPath joins it with pids.limit, cpu.shares, device rules written",
+       (rc, st, read(pids_dir + "/pids.max"), shares, devices))
+    rc_kill = cli("kill", "cg1", "KILL")
+    time.sleep(0.5)
+    rc_del = cli("delete", "cg1")
+    ok(rc_kill == 0 and rc_del == 0 and not os.path.exists(pids_dir)
+       and not os.path.exists(os.path.dirname(pids_dir)),
+       "root: OCI delete removes the container's cgroup (and its emptied parent)", (rc_kill, rc_del))
+    cspec["linux"]["cgroupsPath"] = "/skiff-oci-test/../escape"
+    json.dump(cspec, open(os.path.join(b, "config.json"), "w"))
+    rc = cli("create", "cg2")
+    ok(rc == 1 and "invalid linux.cgroupsPath `/skiff-oci-test/../escape`" in open(os.path.join(b, "err")).read()
+       and not os.path.exists(os.path.join(root, "cg2")), "root: OCI create refuses a cgroupsPath with ..", rc)
+    json.dump(spec, open(os.path.join(b, "config.json"), "w"))
 
 
 def exec_tests(rootless):
