@@ -185,17 +185,29 @@ static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
 /* Double fork + setsid; returns in the monitor only.  The started process exits with the
    intermediate's status, or (OCI modes) hands over to shim_oci_foreground on await_fd. */
 static int
-detach (const struct shim_options_s *o, int await_fd, int sync_fd, shim_error_t *err)
+detach (const struct shim_options_s *o, int await_fd, int sync_fd, int *answered_fd, shim_error_t *err)
 {
-  int devnull, status;
-  pid_t pid = fork ();
+  int devnull, status, answered[2];
+  pid_t pid;
 
+  /* the started process exits only once the monitor has answered on the sync fd (it closes
+     answered[1] then): a daemon that stops reading the sync pipe when the started process exits
+     (Java's Process drains only what is already there) must find the answer in it */
+  if (pipe2 (answered, O_CLOEXEC) < 0)
+    return shim_make_error (err, errno, "pipe");
+  pid = fork ();
   if (pid < 0)
     return shim_make_error (err, errno, "fork");
   if (pid > 0)
     {
+      char b;
+
+      close (answered[1]);
       while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
         ;
+      if (await_fd < 0 && WIFEXITED (status) && WEXITSTATUS (status) == 0)
+        while (read (answered[0], &b, 1) < 0 && errno == EINTR)
+          ;
       if (await_fd >= 0)
         {
           close (sync_fd);
@@ -205,6 +217,8 @@ detach (const struct shim_options_s *o, int await_fd, int sync_fd, shim_error_t 
     }
   if (await_fd >= 0)
     close (await_fd);
+  close (answered[0]);
+  *answered_fd = answered[1];
   if (setsid () < 0)
     return shim_make_error (err, errno, "setsid");
   pid = fork ();
@@ -256,7 +270,7 @@ main (int argc, char **argv)
   shim_attach_t attach;
   struct shim_supervise_opts_s sup;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
-  int sync_fd = -1, await_fd = -1, oci;
+  int sync_fd = -1, await_fd = -1, answered_fd = -1, oci;
   cleanup_free char *default_root = NULL;
   cleanup_close int log_fd = -1;
   sigset_t old_mask;
@@ -307,7 +321,7 @@ main (int argc, char **argv)
   shim_attach_init (&attach); /* before detaching: its errors are the started process's */
   if (o.attach_socket && shim_attach_listen (&attach, o.attach_socket, &err) < 0)
     fail (sync_fd, &err);
-  if (detach (&o, await_fd, sync_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
+  if (detach (&o, await_fd, sync_fd, &answered_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
     fail (sync_fd, &err);
   if ((o.mode == MODE_EXEC ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
                            : shim_container_start (&c, &old_mask, sync_fd, &err))
@@ -326,6 +340,7 @@ main (int argc, char **argv)
   shim_sync_send_pid (sync_fd, c.pid, &err);
   shim_error_release (&err);
   close (sync_fd);
+  close (answered_fd);
   shim_container_free (&c);
   sup = (struct shim_supervise_opts_s){ .log_fd = log_fd, .exit_file = o.exit_file, .attach = &attach,
                                        .hold_output = o.hold_output };
