@@ -442,7 +442,15 @@ public class ContainerService {
     }
     String id = found.get().id();
     return locked(id, () -> {
-      ContainerRecord c = reload(id);
+      Optional<ContainerRecord> cur = store.byId(id);
+      if (cur.isEmpty()) { // removed (--rm) while this call waited for the lock
+        Integer code = waiters.removedExitCode(id);
+        if (code != null) {
+          return CompletableFuture.completedFuture(code);
+        }
+        throw noSuchContainer(nameOrId);
+      }
+      ContainerRecord c = cur.get();
       if (conditions.stream().anyMatch(w -> w.holds(c.state()))) {
         return CompletableFuture.completedFuture(c.exitCode());
       }
