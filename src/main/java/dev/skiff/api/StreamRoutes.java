@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.SkiffException;
 import dev.skiff.engine.container.ContainerLogService;
+import dev.skiff.engine.container.Attachment;
 import dev.skiff.engine.container.ContainerRecord;
 import dev.skiff.engine.container.ContainerService;
 import dev.skiff.engine.container.ExecService;
 import dev.skiff.engine.container.ExecSession;
-import dev.skiff.runtime.AttachClient;
-import dev.skiff.runtime.AttachDetachKeys;
 import dev.skiff.runtime.LogLine;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -149,7 +148,7 @@ public class StreamRoutes {
     if (b.path("Tty").asBoolean(false) && !tty) {
       throw new InvalidArgumentException("exec start asks for a TTY the exec session was not created with");
     }
-    AttachDetachKeys keys = detachKeys(s.config().detachKeys().isEmpty() ? null : s.config().detachKeys());
+    DetachKeys keys = detachKeys(s.config().detachKeys().isEmpty() ? null : s.config().detachKeys());
     ExecSession started = execs.begin(s.id());
     if (b.path("Detach").asBoolean(false)) {
       Thread.ofVirtual().name("skiff-exec-detached").start(() -> runQuietly(started));
@@ -216,7 +215,7 @@ public class StreamRoutes {
     boolean stream = q.get("stream") == null || flag(q.get("stream"));
     boolean withLogs = flag(q.get("logs"));
     String keySpec = q.get("detachKeys") != null ? q.get("detachKeys") : q.get("detachkeys");
-    AttachDetachKeys keys = detachKeys(keySpec);
+    DetachKeys keys = detachKeys(keySpec);
     ContainerService.PendingAttach pending = stream ? logs.attach(c) : null;
     Raw raw = Raw.hijack(rc, upgradeRequested(rc));
     try {
@@ -229,7 +228,7 @@ public class StreamRoutes {
             l -> raw.write(tty, l.stderr() ? 2 : 1, l.payload().getBytes(StandardCharsets.UTF_8)));
       }
       if (stream) {
-        try (AttachClient a = pending.connect(raw::gone)) {
+        try (Attachment a = pending.connect(raw::gone)) {
           relay(raw, a, tty, stdin, stdout, stderr, keys);
         }
       }
@@ -246,9 +245,9 @@ public class StreamRoutes {
     }
   }
 
-  private static AttachDetachKeys detachKeys(String spec) {
+  private static DetachKeys detachKeys(String spec) {
     try {
-      return AttachDetachKeys.parse(spec);
+      return DetachKeys.parse(spec);
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException(e.getMessage());
     }
@@ -260,8 +259,8 @@ public class StreamRoutes {
    * (when {@code stdin}; else dropped) minus the detach keys. The client's EOF (half-close) closes
    * the process's stdin; the detach keys or closing the connection only end the attach.
    */
-  private static void relay(Raw raw, AttachClient a, boolean tty, boolean stdin, boolean stdout, boolean stderr,
-      AttachDetachKeys keys) throws IOException {
+  private static void relay(Raw raw, Attachment a, boolean tty, boolean stdin, boolean stdout, boolean stderr,
+      DetachKeys keys) throws IOException {
     Thread pump = Thread.ofVirtual().name("skiff-attach-stdin").start(() -> {
       try {
         while (true) {
@@ -276,7 +275,7 @@ public class StreamRoutes {
             }
             return;
           }
-          AttachDetachKeys.Scan scan = stdin ? keys.scan(b, b.length) : null;
+          DetachKeys.Scan scan = stdin ? keys.scan(b, b.length) : null;
           if (scan == null) {
             continue;
           }
@@ -295,7 +294,7 @@ public class StreamRoutes {
       }
     });
     try {
-      AttachClient.Frame f;
+      Attachment.Output f;
       while ((f = a.read()) != null) {
         if (f.stream() == 2 ? stderr : stdout) {
           raw.write(tty, f.stream(), f.payload());

@@ -282,17 +282,17 @@ public class ContainerService {
      * Connects, waiting for the start when needed, until {@code gone} says the client has left (an
      * IOException then). A failed start is thrown as the start's error. Blocking.
      */
-    public AttachClient connect(java.util.function.BooleanSupplier gone) throws java.io.IOException {
+    public Attachment connect(java.util.function.BooleanSupplier gone) throws java.io.IOException {
       try {
         while (true) {
           try {
             java.nio.file.Path socket = started.get(200, TimeUnit.MILLISECONDS);
             if (socket == null) {
-              return AttachClient.connect(attachSocket(id));
+              return new Attachment(AttachClient.connect(attachSocket(id)));
             }
             AttachClient a = AttachClient.connect(socket);
             a.release();
-            return a;
+            return new Attachment(a);
           } catch (TimeoutException e) {
             if (gone.getAsBoolean()) {
               throw new java.io.IOException("the client left before the container started");

@@ -166,7 +166,7 @@ public class ExecService {
   /** Relays between a client and a session's attach socket until the socket ends or the client detaches. */
   @FunctionalInterface
   public interface Relay {
-    void run(dev.skiff.runtime.AttachClient attach) throws IOException;
+    void run(Attachment attach) throws IOException;
   }
 
   /**
@@ -203,8 +203,8 @@ public class ExecService {
       finish(c, s, 125);
       throw new UncheckedIOException("preparing exec session " + s.id(), e);
     }
-    try (attach) {
-      relay.run(attach);
+    try (Attachment a = new Attachment(attach)) {
+      relay.run(a);
     }
     Optional<ExitStatus> exit = ExitWatcher.read(launch.exitFile());
     if (exit.isPresent()) {

@@ -1,4 +1,4 @@
-package dev.skiff.runtime;
+package dev.skiff.api;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
@@ -8,31 +8,31 @@ import java.util.Locale;
  * scanner over stdin bytes: bytes that may start the sequence are held back until it is complete
  * (a detach) or broken (they are passed on). An empty spec disables detaching.
  */
-public final class AttachDetachKeys {
+public final class DetachKeys {
 
   public static final String DEFAULT = "ctrl-p,ctrl-q";
 
   private final byte[] keys;
   private int matched;
 
-  private AttachDetachKeys(byte[] keys) {
+  private DetachKeys(byte[] keys) {
     this.keys = keys;
   }
 
   /** Parses {@code ctrl-<a-z@[\]^_>} and single characters, comma-separated; null = the default. */
-  public static AttachDetachKeys parse(String spec) {
+  public static DetachKeys parse(String spec) {
     if (spec == null) {
       spec = DEFAULT;
     }
     if (spec.isEmpty()) {
-      return new AttachDetachKeys(new byte[0]);
+      return new DetachKeys(new byte[0]);
     }
     String[] parts = spec.split(",");
     byte[] keys = new byte[parts.length];
     for (int i = 0; i < parts.length; i++) {
       keys[i] = key(parts[i], spec);
     }
-    return new AttachDetachKeys(keys);
+    return new DetachKeys(keys);
   }
 
   private static byte key(String p, String spec) {
