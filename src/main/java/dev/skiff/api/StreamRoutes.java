@@ -256,7 +256,8 @@ public class StreamRoutes {
   /**
    * Relays until the attach socket ends (the process exited) or the client leaves: output frames
    * to the client (raw for a TTY, framed otherwise), the client's bytes to the process's stdin
-   * (when {@code stdin}; else dropped) minus the detach keys. The client's EOF (half-close) closes
+   * (when {@code stdin}; else dropped) minus the detach keys (on a terminal only: Docker's rule,
+   * so piped binary input passes unchanged). The client's EOF (half-close) closes
    * the process's stdin; the detach keys or closing the connection only end the attach.
    */
   private static void relay(Raw raw, Attachment a, boolean tty, boolean stdin, boolean stdout, boolean stderr,
@@ -275,7 +276,8 @@ public class StreamRoutes {
             }
             return;
           }
-          DetachKeys.Scan scan = stdin ? keys.scan(b, b.length) : null;
+          // detach keys on a terminal only, as Docker: piped binary stdin must pass unchanged
+          DetachKeys.Scan scan = !stdin ? null : tty ? keys.scan(b, b.length) : new DetachKeys.Scan(b, false);
           if (scan == null) {
             continue;
           }
