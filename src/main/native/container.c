@@ -33,11 +33,8 @@ reject_unsupported (json_object *spec, shim_error_t *err)
 {
   static const char *const not_empty[]
       = { "hooks.createRuntime", "hooks.createContainer", "hooks.startContainer" };
-  json_object *terminal = shim_spec_get (spec, "process.terminal");
   size_t i;
 
-  if (terminal && json_object_get_boolean (terminal))
-    return shim_make_error (err, ENOTSUP, "process.terminal: a terminal is not supported yet");
   for (i = 0; i < sizeof (not_empty) / sizeof (not_empty[0]); i++)
     {
       json_object *o = shim_spec_get (spec, not_empty[i]);
@@ -60,6 +57,7 @@ shim_container_load (shim_container_t *c, const char *bundle, const char *id, co
   for (i = 0; i < 3; i++)
     c->out_fd[i] = c->init_out_fd[i] = -1;
   c->init_sync_fd = c->init_err_fd = c->init_in_fd = c->start_fifo_fd = -1;
+  c->console_fd = c->in_fd = -1;
   c->id = id;
   c->bundle = bundle;
   c->cache_dir = cache_dir;
@@ -110,6 +108,8 @@ shim_container_load (shim_container_t *c, const char *bundle, const char *id, co
     return shim_error_wrap (err, "linux.seccomp");
   if (reject_unsupported (c->spec, err) < 0)
     return -1;
+  c->terminal = shim_spec_get (c->spec, "process.terminal")
+                && json_object_get_boolean (shim_spec_get (c->spec, "process.terminal"));
   nnp = shim_spec_get (c->spec, "process.noNewPrivileges");
   c->no_new_privs = nnp && json_object_get_boolean (nnp);
   return 0;
@@ -144,7 +144,7 @@ set_identity_after_maps (shim_container_t *c, shim_error_t *err)
 
   if (shim_read_all (c->init_sync_fd, &b, 1) != 1)
     return shim_make_error (err, errno ? errno : EPIPE, "waiting for the shim (ID maps)");
-  if (c->start_fifo_fd < 0)
+  if (c->start_fifo_fd < 0 && !c->terminal) /* a terminal's master goes back on it */
     {
       close (c->init_sync_fd);
       c->init_sync_fd = -1;
@@ -165,6 +165,12 @@ set_stdio (shim_container_t *c, shim_error_t *err)
 
   if (devnull < 0)
     return shim_make_error (err, errno, "open /dev/null");
+  if (c->terminal) /* until the terminal replaces them (shim_process_setup_and_exec) */
+    {
+      if (dup2 (devnull, 0) < 0 || dup2 (devnull, 1) < 0 || dup2 (devnull, 2) < 0)
+        return shim_make_error (err, errno, "setting up stdio");
+      return 0;
+    }
   if (dup2 (c->init_in_fd >= 0 ? c->init_in_fd : devnull, 0) < 0 || dup2 (c->init_out_fd[1], 1) < 0
       || dup2 (c->init_out_fd[2], 2) < 0)
     return shim_make_error (err, errno, "setting up stdio");
@@ -253,6 +259,16 @@ shim_process_setup_and_exec (shim_container_t *c, shim_error_t *err)
 {
   json_object *process = shim_spec_get (c->spec, "process");
 
+  if (c->terminal)
+    {
+      if (shim_console_setup (process, &c->console_size, c->init_sync_fd, err) < 0)
+        return shim_error_wrap (err, "process.terminal");
+      if (c->start_fifo_fd < 0)
+        {
+          close (c->init_sync_fd);
+          c->init_sync_fd = -1;
+        }
+    }
   if (shim_set_rlimits (shim_spec_get (process, "rlimits"), err) < 0)
     return shim_error_wrap (err, "process.rlimits");
   if (shim_set_apparmor (shim_spec_get_string (process, "apparmorProfile"), err) < 0)
@@ -303,6 +319,35 @@ new_pipe (int fds[2], shim_error_t *err)
   return 0;
 }
 
+/* The shim's half of the terminal: the master the process sends after 'G', or nothing when it
+   failed before (its error then comes on the error pipe). */
+int
+shim_container_receive_console (shim_container_t *c, int sock_fd)
+{
+  shim_error_t ignored = NULL;
+
+  if (!c->terminal)
+    return 0;
+  c->console_fd = shim_console_receive (sock_fd, &ignored);
+  shim_error_release (&ignored);
+  return c->console_fd;
+}
+
+/* --stdin: the container's stdin pipe; the shim keeps the write end. */
+int
+shim_container_stdin_pipe (shim_container_t *c, shim_error_t *err)
+{
+  int in[2];
+
+  if (!c->want_stdin || c->terminal)
+    return 0;
+  if (pipe2 (in, O_CLOEXEC) < 0)
+    return shim_make_error (err, errno, "pipe");
+  c->init_in_fd = in[0];
+  c->in_fd = in[1];
+  return 0;
+}
+
 int
 shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_fd, shim_error_t *err)
 {
@@ -311,8 +356,10 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   pid_t pid;
   int status;
 
+  if (c->terminal && c->passthrough_stdio)
+    return shim_make_error (err, ENOTSUP, "process.terminal: --console-socket is not supported");
   if ((!c->passthrough_stdio && (new_pipe (out1, err) < 0 || new_pipe (out2, err) < 0))
-      || new_pipe (errp, err) < 0)
+      || new_pipe (errp, err) < 0 || (!c->passthrough_stdio && shim_container_stdin_pipe (c, err) < 0))
     return -1;
   if (c->passthrough_stdio)
     {
@@ -340,6 +387,8 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
       close (out2[0]);
       close (errp[0]);
       close (sock[0]);
+      if (c->in_fd >= 0)
+        close (c->in_fd);
       run_init (c, init_mask);
     }
   close (out1[1]);
@@ -381,7 +430,10 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
         }
     }
   else
-    close (sock[0]);
+    {
+      shim_container_receive_console (c, sock[0]);
+      close (sock[0]);
+    }
   if (shim_sync_read_init_error (errp[0], err) < 0)
     {
       close (errp[0]);

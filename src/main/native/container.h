@@ -8,7 +8,9 @@
  *     joins the cgroup, and waits until the init has exec'd the container process (a CLOEXEC error
  *     pipe reaches EOF without data) or failed (the pipe carries {"errno":..,"message":..}).
  *     On success c->pid is the container pid (in the shim's pid namespace) and c->out_fd[1..2]
- *     are the read ends of the container's stdout/stderr pipes.  On failure the init is reaped
+ *     are the read ends of the container's stdout/stderr pipes -- or, with process.terminal,
+ *     c->console_fd is the pty master the init sent over the sync socket (console.h); with
+ *     want_stdin c->in_fd is the write end of the container's stdin pipe.  On failure the init is reaped
  *     and *err holds the init's error.
  *   - The init runs container_init_setup() in container.c: the one readable list of steps.
  */
@@ -18,6 +20,7 @@
 #include <signal.h>
 #include <sys/types.h>
 #include <json-c/json.h>
+#include "console.h"
 #include "error.h"
 
 struct shim_caps_s;
@@ -42,8 +45,13 @@ struct shim_container_s
   struct shim_caps_s *caps;
   struct shim_seccomp_s *seccomp;
   int no_new_privs;
-  pid_t pid;     /* container process, once started */
-  int out_fd[3]; /* [1], [2]: read ends of the container's stdout/stderr pipes */
+  int terminal;   /* process.terminal: a pty instead of pipes (console.h) */
+  int want_stdin; /* --stdin: the container's stdin is a pipe fed by the shim */
+  struct shim_console_size_s console_size; /* --console-size, 0x0 = process.consoleSize */
+  pid_t pid;      /* container process, once started */
+  int out_fd[3];  /* [1], [2]: read ends of the container's stdout/stderr pipes */
+  int console_fd; /* the terminal's master (instead of out_fd), -1 = none */
+  int in_fd;      /* write end of the stdin pipe (want_stdin), -1 = none */
   /* init side only */
   int init_sync_fd;   /* socket to the shim: waits for "ID maps written" */
   int init_err_fd;    /* CLOEXEC pipe: error JSON line on failure, EOF on successful exec */
@@ -64,5 +72,9 @@ int shim_container_start (shim_container_t *c, const sigset_t *init_mask, int wa
 /* In the init (or exec'd child): rlimits .. execve; returns only on failure. */
 int shim_process_setup_and_exec (shim_container_t *c, shim_error_t *err);
 void shim_container_free (shim_container_t *c);
+/* Shared with exec: the stdin pipe (want_stdin, no terminal), and receiving the terminal's master
+   on the sync socket after 'G' (sets c->console_fd; -1 when the process failed first). */
+int shim_container_stdin_pipe (shim_container_t *c, shim_error_t *err);
+int shim_container_receive_console (shim_container_t *c, int sock_fd);
 
 #endif

@@ -74,13 +74,26 @@ static void __attribute__ ((noreturn)) exec_child (shim_container_t *c, const si
   /* wait until the shim has set the oom score and the cgroup */
   if (shim_read_all (c->init_sync_fd, &go, 1) != 1)
     shim_make_error (&err, errno ? errno : EPIPE, "waiting for the shim");
-  else if (dup2 (c->init_out_fd[1], 1) < 0 || dup2 (c->init_out_fd[2], 2) < 0)
+  else if (!c->terminal && (dup2 (c->init_out_fd[1], 1) < 0 || dup2 (c->init_out_fd[2], 2) < 0))
     shim_make_error (&err, errno, "setting up stdio");
   else
     {
-      int devnull = open ("/dev/null", O_RDONLY);
+      int devnull = open ("/dev/null", O_RDWR);
       if (devnull >= 0)
-        dup2 (devnull, 0);
+        dup2 (c->init_in_fd >= 0 ? c->init_in_fd : devnull, 0);
+      if (c->terminal && devnull >= 0)
+        {
+          dup2 (devnull, 1);
+          dup2 (devnull, 2);
+          /* joined a user namespace as an unmapped uid (root mode): become its root, so the new
+             pty belongs to a mapped user and can be given to process.user */
+          if (geteuid () != 0)
+            {
+              if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+                { /* left to the console step's chown to report */
+                }
+            }
+        }
       shim_process_setup_and_exec (c, &err);
     }
   shim_error_send (c->init_err_fd, err);
@@ -135,6 +148,8 @@ shim_exec_start (shim_container_t *c, pid_t target, const sigset_t *child_mask, 
   if (pipe2 (out1, O_CLOEXEC) < 0 || pipe2 (out2, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0
       || pipe2 (pidp, O_CLOEXEC) < 0 || socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0)
     return shim_make_error (err, errno, "pipe");
+  if (shim_container_stdin_pipe (c, err) < 0)
+    return -1;
   c->init_sync_fd = sock[1];
   c->init_out_fd[1] = out1[1];
   c->init_out_fd[2] = out2[1];
@@ -147,6 +162,8 @@ shim_exec_start (shim_container_t *c, pid_t target, const sigset_t *child_mask, 
     {
       close (pidp[0]);
       close (sock[0]);
+      if (c->in_fd >= 0)
+        close (c->in_fd);
       join_and_spawn (c, fds, pidp[1], child_mask);
     }
   close_all (fds);
@@ -155,6 +172,9 @@ shim_exec_start (shim_container_t *c, pid_t target, const sigset_t *child_mask, 
   close (errp[1]);
   close (pidp[1]);
   close (sock[1]);
+  if (c->init_in_fd >= 0)
+    close (c->init_in_fd);
+  c->init_in_fd = -1;
   c->out_fd[1] = out1[0];
   c->out_fd[2] = out2[0];
   if (shim_read_all (pidp[0], &pid, sizeof (pid)) != sizeof (pid))
@@ -175,8 +195,8 @@ shim_exec_start (shim_container_t *c, pid_t target, const sigset_t *child_mask, 
           return -1;
         }
     }
-  if (pid > 0)
-    shim_write_all (sock[0], &go, 1);
+  if (pid > 0 && shim_write_all (sock[0], &go, 1) == 1)
+    shim_container_receive_console (c, sock[0]);
   close (sock[0]);
   /* errors of the helper or of the process arrive here; EOF without data = exec'd */
   if (shim_sync_read_init_error (errp[0], err) < 0)

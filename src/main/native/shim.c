@@ -4,6 +4,7 @@
  *
  *   skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH
  *                  [--pid-file PATH] [--cache-dir DIR]
+ *                  [--attach-socket PATH [--hold-output]] [--stdin] [--console-size ROWSxCOLS]
  *   env _SKIFF_SYNC_FD=N   an inherited pipe/socket to the daemon
  *
  *   1. Re-exec from a sealed memfd copy (CVE-2019-5736), read and validate DIR/config.json.
@@ -14,7 +15,8 @@
  *      then exactly one of {"pid":N} (container process exec'd; N in the shim's pid namespace)
  *      or {"errno":E,"message":"<step>: <detail>"}; then closes it.  The pid file, if asked,
  *      gets N (written atomically) before {"pid":N} is sent.
- *   4. It supervises: output to the log file (k8s-file), signal forwarding, reaping; then writes
+ *   4. It supervises: output to the log file (k8s-file) and the attach socket's clients, stdin
+ *      and terminal resizes from them (attach.h, supervise.h), signal forwarding, reaping; then writes
  *      the exit file atomically: {"exitCode":N,"signal":S,"oom":false,"finishedAt":"..."}.
  *   Without _SKIFF_SYNC_FD the lines go to stdout (for manual use).
  *
@@ -31,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cloned_binary.h"
 #include "container.h"
 #include "exec.h"
@@ -53,6 +56,8 @@ struct shim_options_s
   enum shim_mode_e mode;
   const char *root; /* OCI modes */
   const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir, *process;
+  const char *attach_socket, *console_size;
+  int stdin_pipe, hold_output;
   pid_t target;
 };
 
@@ -63,6 +68,8 @@ usage_and_exit (void)
                    "[--pid-file PATH] [--cache-dir DIR]\n"
                    "       skiff-shim exec --bundle DIR --id ID --pid PID --process FILE --exit-file PATH "
                    "--log-file PATH [--pid-file PATH] [--cache-dir DIR]\n"
+                   "       (run and exec: [--attach-socket PATH [--hold-output]] [--stdin] "
+                   "[--console-size ROWSxCOLS])\n"
                    "       (env _SKIFF_SYNC_FD=N)\n"
                    "       skiff-shim [--root DIR] create|run [--bundle DIR] [--pid-file PATH] ID\n"
                    "       skiff-shim [--root DIR] start|state|kill|delete [--force] ID [SIGNAL]\n");
@@ -80,6 +87,10 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
                                              { "cache-dir", required_argument, 0, 'c' },
                                              { "pid", required_argument, 0, 'P' },
                                              { "process", required_argument, 0, 'x' },
+                                             { "attach-socket", required_argument, 0, 'a' },
+                                             { "console-size", required_argument, 0, 's' },
+                                             { "stdin", no_argument, 0, 'I' },
+                                             { "hold-output", no_argument, 0, 'H' },
                                              { 0, 0, 0, 0 } };
   const char *cmd = argv[1];
   int ch;
@@ -115,6 +126,18 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
       case 'x':
         o->process = optarg;
         break;
+      case 'a':
+        o->attach_socket = optarg;
+        break;
+      case 's':
+        o->console_size = optarg;
+        break;
+      case 'I':
+        o->stdin_pipe = 1;
+        break;
+      case 'H':
+        o->hold_output = 1;
+        break;
       default:
         usage_and_exit ();
       }
@@ -122,7 +145,8 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
     o->mode = MODE_OCI_RUN; /* `run [--bundle DIR] ID`: the OCI command */
   if (o->mode == MODE_OCI_CREATE || o->mode == MODE_OCI_RUN)
     {
-      if (optind != argc - 1 || o->exit_file || o->log_file || o->process || o->target)
+      if (optind != argc - 1 || o->exit_file || o->log_file || o->process || o->target || o->attach_socket
+          || o->stdin_pipe || o->console_size)
         usage_and_exit ();
       o->id = argv[optind];
       o->bundle = o->bundle ? o->bundle : ".";
@@ -130,7 +154,7 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
     }
   if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc
       || ((o->mode == MODE_EXEC) != (o->target > 0 && o->process != NULL))
-      || (o->mode == MODE_RUN && o->process))
+      || (o->mode == MODE_RUN && o->process) || (o->hold_output && !o->attach_socket))
     usage_and_exit ();
 }
 
@@ -160,47 +184,42 @@ static void __attribute__ ((noreturn)) fail (int sync_fd, shim_error_t *err)
 }
 
 /* Double fork + setsid; returns in the monitor only.  The started process exits with the
-   intermediate's status, or (OCI modes) hands over to shim_oci_foreground on await_fd.
-   Daemon modes: the started process also waits until the monitor closes *reported_fd (after its
-   answer is on the sync fd, or by exiting).  The daemon reads the answer from the started
-   process's stdout, and the JDK drains and closes a child's stdout pipe as soon as that child
-   exits: exiting before the monitor has written would lose the answer (EPIPE in the monitor). */
+   intermediate's status, or (OCI modes) hands over to shim_oci_foreground on await_fd. */
 static int
-detach (const struct shim_options_s *o, int await_fd, int sync_fd, int *reported_fd, shim_error_t *err)
+detach (const struct shim_options_s *o, int await_fd, int sync_fd, int *answered_fd, shim_error_t *err)
 {
-  int devnull, status, reported[2] = { -1, -1 };
+  int devnull, status, answered[2];
   pid_t pid;
-  char c;
 
-  if (await_fd < 0 && pipe2 (reported, O_CLOEXEC) < 0)
+  /* the started process exits only once the monitor has answered on the sync fd (it closes
+     answered[1] then): a daemon that stops reading the sync pipe when the started process exits
+     (Java's Process drains only what is already there) must find the answer in it */
+  if (pipe2 (answered, O_CLOEXEC) < 0)
     return shim_make_error (err, errno, "pipe");
   pid = fork ();
   if (pid < 0)
     return shim_make_error (err, errno, "fork");
   if (pid > 0)
     {
-      if (reported[1] >= 0)
-        close (reported[1]);
+      char b;
+
+      close (answered[1]);
       while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
         ;
+      if (await_fd < 0 && WIFEXITED (status) && WEXITSTATUS (status) == 0)
+        while (read (answered[0], &b, 1) < 0 && errno == EINTR)
+          ;
       if (await_fd >= 0)
         {
           close (sync_fd);
           shim_oci_foreground (await_fd, o->root, o->id, o->mode == MODE_OCI_RUN);
         }
-      while (reported[0] >= 0)
-        {
-          ssize_t n = read (reported[0], &c, 1);
-          if (n == 0 || (n < 0 && errno != EINTR))
-            break;
-        }
       _exit (WIFEXITED (status) ? WEXITSTATUS (status) : 1);
     }
-  if (reported[0] >= 0)
-    close (reported[0]);
-  *reported_fd = reported[1];
   if (await_fd >= 0)
     close (await_fd);
+  close (answered[0]);
+  *answered_fd = answered[1];
   if (setsid () < 0)
     return shim_make_error (err, errno, "setsid");
   pid = fork ();
@@ -249,8 +268,10 @@ main (int argc, char **argv)
   struct shim_options_s o = { 0 };
   shim_error_t err = NULL;
   shim_container_t c;
+  shim_attach_t attach;
+  struct shim_supervise_opts_s sup;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
-  int sync_fd = -1, await_fd = -1, reported_fd = -1, oci;
+  int sync_fd = -1, await_fd = -1, answered_fd = -1, oci;
   cleanup_free char *default_root = NULL;
   cleanup_close int log_fd = -1;
   sigset_t old_mask;
@@ -288,6 +309,12 @@ main (int argc, char **argv)
       || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0
       || (!oci && shim_oci_refuse_hooks (c.spec, &err) < 0))
     fail (sync_fd, &err);
+  c.want_stdin = o.stdin_pipe;
+  if (o.console_size && shim_console_parse_size (o.console_size, &c.console_size) < 0)
+    {
+      shim_make_error (&err, EINVAL, "--console-size `%s`: expected ROWSxCOLS", o.console_size);
+      fail (sync_fd, &err);
+    }
   if (oci)
     prepare_oci (&o, &c, &sync_fd, &await_fd);
   else if ((log_fd = open (o.log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
@@ -295,12 +322,18 @@ main (int argc, char **argv)
       shim_make_error (&err, errno, "open log file `%s`", o.log_file);
       fail (sync_fd, &err);
     }
-  if (detach (&o, await_fd, sync_fd, &reported_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
+  shim_attach_init (&attach); /* before detaching: its errors are the started process's */
+  if (o.attach_socket && shim_attach_listen (&attach, o.attach_socket, &err) < 0)
+    fail (sync_fd, &err);
+  if (detach (&o, await_fd, sync_fd, &answered_fd, &err) < 0 || shim_block_signals (&old_mask, &err) < 0)
     fail (sync_fd, &err);
   if ((o.mode == MODE_EXEC ? shim_exec_start (&c, o.target, &old_mask, sync_fd, &err)
                            : shim_container_start (&c, &old_mask, sync_fd, &err))
       < 0)
-    fail (sync_fd, &err);
+    {
+      shim_attach_close (&attach, 0);
+      fail (sync_fd, &err);
+    }
   snprintf (pidbuf, sizeof (pidbuf), "%d", (int)c.pid);
   if ((o.pid_file && shim_write_file_atomic (o.pid_file, pidbuf, strlen (pidbuf), &err) < 0)
       || (oci && shim_oci_write_state (o.root, o.id, o.bundle, c.pid, c.spec, &err) < 0))
@@ -311,10 +344,11 @@ main (int argc, char **argv)
   shim_sync_send_pid (sync_fd, c.pid, &err);
   shim_error_release (&err);
   close (sync_fd);
-  if (reported_fd >= 0)
-    close (reported_fd); /* the started process may exit now */
+  close (answered_fd);
   shim_container_free (&c);
-  if (shim_supervise (&c, log_fd, o.exit_file, &err) < 0)
+  sup = (struct shim_supervise_opts_s){ .log_fd = log_fd, .exit_file = o.exit_file, .attach = &attach,
+                                       .hold_output = o.hold_output };
+  if (shim_supervise (&c, &sup, &err) < 0)
     return 1;
   return 0;
 }

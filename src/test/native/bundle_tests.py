@@ -255,7 +255,6 @@ def suite(rootless):
         ("mount target escaping via symlink",
          lambda s: s["mounts"].append({"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs"}), 18,
          "escapes the rootfs"),
-        ("terminal requested", lambda s: s["process"].__setitem__("terminal", True), 95, "process.terminal"),
         ("time namespace", lambda s: s["linux"]["namespaces"].append({"type": "time"}), 95, "`time` is not supported"),
         ("hostname without a UTS namespace",
          lambda s: s["linux"].__setitem__("namespaces", [n for n in s["linux"]["namespaces"] if n["type"] != "uts"]),
@@ -895,12 +894,210 @@ def differential(rootless):
         ok(not diff, "%s: differential vs %s: caps/NoNewPrivs/maps/hostname/rlimits/fds identical" % (tag, rt), diff)
 
 
+# ---- terminal, stdin and the attach socket ---------------------------------------------------
+
+def frame(kind, payload=b""):
+    return bytes([kind, 0, 0, 0]) + len(payload).to_bytes(4, "big") + payload
+
+
+class AttachClient:
+    """A client of the shim's attach socket (docs/shim-protocol.md): 8-byte framed both ways."""
+
+    def __init__(self, path, timeout=15):
+        import socket
+        deadline = time.time() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.02)
+        self.sock.settimeout(timeout)
+
+    def send(self, kind, payload=b""):
+        self.sock.sendall(frame(kind, payload))
+
+    def stdin(self, data):
+        for i in range(0, len(data), 32768):
+            self.send(0, data[i:i + 32768])
+
+    def resize(self, rows, cols):
+        self.send(2, rows.to_bytes(2, "big") + cols.to_bytes(2, "big"))
+
+    def read_all(self):
+        """Frames until EOF: {stream: bytes}."""
+        data = b""
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass
+        out = {1: b"", 2: b""}
+        while len(data) >= 8:
+            n = int.from_bytes(data[4:8], "big")
+            out[data[0]] = out.get(data[0], b"") + data[8:8 + n]
+            data = data[8 + n:]
+        return out
+
+    def close(self):
+        self.sock.close()
+
+
+def start_attached(spec, rootless, extra=(), sock_name="attach"):
+    """Starts a bundle with --attach-socket; returns (bundle, socket path, sync lines)."""
+    b = make_bundle(spec)
+    path = os.path.join(b, sock_name)
+    r, w = os.pipe()
+    cmd = user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "tty%d" % counter[0],
+                              "--exit-file", b + "/exit.json", "--log-file", b + "/ctr.log", "--pid-file", b + "/pid",
+                              "--attach-socket", path] + list(extra))
+    subprocess.run(cmd, pass_fds=(w,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    os.close(w)
+    data = b""
+    while True:
+        chunk = os.read(r, 4096)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    return b, path, [json.loads(l) for l in data.decode().splitlines() if l.strip()]
+
+
+def exit_of(b, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline and not os.path.exists(b + "/exit.json"):
+        time.sleep(0.01)
+    return json.load(open(b + "/exit.json")) if os.path.exists(b + "/exit.json") else None
+
+
+def attach_tests(rootless):
+    tag = "rootless" if rootless else "root"
+    spec = base_spec(rootless)
+    spec["process"]["terminal"] = True
+    spec["process"]["args"] = ["/bin/sh"]
+    spec["process"]["user"] = {"uid": 1000, "gid": 1000}
+
+    b, path, lines = start_attached(spec, rootless, ["--hold-output", "--console-size", "30x100"])
+    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else None
+    c = AttachClient(path)
+    c.send(3)
+    c.stdin(b"tty; stty size; ls -ln $(tty) | cut -c1-30; echo hi-$((1+1)); exit 3\n")
+    out = c.read_all()[1].decode(errors="replace")
+    ex = exit_of(b)
+    ok(ex and ex["exitCode"] == 3 and "/dev/pts/0" in out and "30 100" in out and "hi-2\r\n" in out
+       and " 1000 " in out and mode == 0o600,
+       "%s: terminal: a pty of the container's devpts as stdio, owned by the user, initial size, exit 3" % tag,
+       (lines, ex, out, oct(mode or 0)))
+    log = open(b + "/ctr.log", newline="").read()
+    ok("stdout F hi-2\r\n" in log, "%s: terminal output is logged as stdout" % tag, repr(log[-300:]))
+    ok(not os.path.exists(path), "%s: the attach socket is removed when the container exits" % tag)
+
+    b, path, lines = start_attached(spec, rootless)
+    c = AttachClient(path)
+    c.resize(40, 120)
+    time.sleep(0.2)
+    c.close()  # a detach: the container runs on
+    time.sleep(0.2)
+    running = not os.path.exists(b + "/exit.json")
+    c = AttachClient(path)
+    c.stdin(b"stty size; exit 5\n")
+    out = c.read_all()[1].decode(errors="replace")
+    ex = exit_of(b)
+    ok(running and ex and ex["exitCode"] == 5 and "40 120" in out,
+       "%s: resize frames set the terminal size; a client leaving is a detach; re-attach works" % tag,
+       (running, ex, out))
+
+    plain = base_spec(rootless)
+    plain["process"]["args"] = ["/bin/sh", "-c", "cat; echo done >&2"]
+    b, path, lines = start_attached(plain, rootless, ["--stdin"])
+    c = AttachClient(path)
+    c2 = AttachClient(path)
+    c.stdin(b"hello\n" + b"x" * 100000 + b"\n")
+    c.send(1)
+    out, out2 = c.read_all(), c2.read_all()
+    ex = exit_of(b)
+    ok(ex and ex["exitCode"] == 0 and out[1] == b"hello\n" + b"x" * 100000 + b"\n" and out[2] == b"done\n"
+       and out2 == out,
+       "%s: --stdin: a pipe fed by a client, closed by its close-stdin frame; every client gets the output" % tag,
+       (ex, out[1][:40], len(out[1]), out[2], len(out2[1])))
+
+    early = base_spec(rootless)
+    early["process"]["args"] = ["/bin/echo", "early-bird"]
+    b, path, lines = start_attached(early, rootless, ["--hold-output"])
+    time.sleep(0.5)
+    held = not os.path.exists(b + "/exit.json")
+    c = AttachClient(path)
+    c.send(3)
+    out = c.read_all()
+    ex = exit_of(b)
+    ok(held and ex and ex["exitCode"] == 0 and out[1] == b"early-bird\n",
+       "%s: --hold-output: output made before the client attached reaches it" % tag, (held, ex, out))
+
+    b, path, lines = start_attached(early, rootless, ["--hold-output"])
+    ex = exit_of(b, timeout=20)
+    ok(ex and ex["exitCode"] == 0 and "early-bird" in open(b + "/ctr.log").read(),
+       "%s: --hold-output without any client: released after the hold time" % tag, ex)
+
+    # exec with a terminal into a running container
+    run = base_spec(rootless)
+    run["process"]["args"] = ["/bin/sleep", "20"]
+    b, path, lines = start_attached(run, rootless)
+    cpid = int(open(b + "/pid").read())
+    proc = copy.deepcopy(spec["process"])
+    pf = os.path.join(b, "proc.json")
+    json.dump(proc, open(pf, "w"))
+    epath = os.path.join(b, "exec.sock")
+    r, w = os.pipe()
+    subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "exec", "--bundle", b, "--id", "ex",
+                                       "--pid", str(cpid), "--process", pf, "--exit-file", b + "/exec-exit.json",
+                                       "--log-file", b + "/exec.log", "--attach-socket", epath, "--hold-output",
+                                       "--console-size", "12x34"]), pass_fds=(w,))
+    os.close(w)
+    sync = os.read(r, 4096)
+    os.close(r)
+    c = AttachClient(epath)
+    c.send(3)
+    c.stdin(b"tty; stty size; id -u; exit 7\n")
+    out = c.read_all()[1].decode(errors="replace")
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(b + "/exec-exit.json"):
+        time.sleep(0.01)
+    ex = json.load(open(b + "/exec-exit.json")) if os.path.exists(b + "/exec-exit.json") else None
+    ok(ex and ex["exitCode"] == 7 and "/dev/pts/" in out and "12 34" in out and "1000" in out,
+       "%s: exec with a terminal: pty, size, user, exit code" % tag, (sync, ex, out))
+    os.kill(cpid, 9)
+    exit_of(b)
+
+    bad = base_spec(rootless)
+    b = make_bundle(bad)
+    r = subprocess.run(user_cmd(rootless, [SHIM, "run", "--bundle", b, "--id", "x", "--exit-file", b + "/e",
+                                           "--log-file", b + "/l", "--attach-socket", "/" + "a" * 120]),
+                       capture_output=True, text=True)
+    oci = base_spec(rootless)
+    oci["process"]["terminal"] = True
+    b = make_bundle(oci)
+    r2 = subprocess.run(user_cmd(rootless, [SHIM, "--root", b + "/state", "run", "--bundle", b, "ocitty"]),
+                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    ok(r2.returncode != 0 and "--console-socket is not supported" in r2.stderr,
+       "%s: OCI command line: a terminal (needs --console-socket) is refused" % tag, (r2.returncode, r2.stderr))
+    ok(r.returncode == 1 and "\"errno\":36" in r.stdout and "File name too long" in r.stdout,
+       "%s: an attach socket path too long for sun_path is a clear error" % tag, (r.returncode, r.stdout, r.stderr))
+
+
 def main():
     if os.geteuid() != 0:
         print("1..0 # SKIP bundle tests need root")
         return 0
     build_rootfs()
     suite(False)
+    attach_tests(False)
     exec_tests(False)
     oci_cli(False)
     robustness(False)
@@ -913,6 +1110,7 @@ def main():
         have_user = False
     if have_user:
         suite(True)
+        attach_tests(True)
         exec_tests(True)
         oci_cli(True)
         robustness(True)

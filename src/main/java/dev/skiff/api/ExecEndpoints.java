@@ -57,6 +57,10 @@ public class ExecEndpoints {
     return m;
   }
 
+  public void resize(String id, int h, int w, boolean ignoreNotRunning) {
+    execs.resize(id, h, w, ignoreNotRunning);
+  }
+
   private static boolean is(Boolean b) {
     return b != null && b;
   }

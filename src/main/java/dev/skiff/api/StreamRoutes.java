@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.SkiffException;
 import dev.skiff.engine.container.ContainerLogService;
+import dev.skiff.engine.container.Attachment;
 import dev.skiff.engine.container.ContainerRecord;
+import dev.skiff.engine.container.ContainerService;
 import dev.skiff.engine.container.ExecService;
 import dev.skiff.engine.container.ExecSession;
 import dev.skiff.runtime.LogLine;
@@ -52,14 +54,20 @@ public class StreamRoutes {
   private final ExecService execs;
   private final ContainerLogService logs;
   private final ObjectMapper json;
+  private final ContainerEndpoints endpoints;
 
-  public StreamRoutes(ExecService execs, ContainerLogService logs, ObjectMapper json) {
+  public StreamRoutes(ExecService execs, ContainerLogService logs, ObjectMapper json, ContainerEndpoints endpoints) {
     this.execs = execs;
     this.logs = logs;
     this.json = json;
+    this.endpoints = endpoints;
   }
 
   void install(@Observes Router router) {
+    router.post("/containers/:id/wait").order(-500).handler(rc -> {
+      rc.put(ApiRouter.ROUTE_KEY, "CompatContainers.wait");
+      withBody(rc, body -> compatWait(rc));
+    });
     for (String prefix : new String[] {"", "/libpod"}) {
       boolean libpod = !prefix.isEmpty();
       router.post(prefix + "/exec/:id/start").order(-500).handler(rc -> {
@@ -94,23 +102,71 @@ public class StreamRoutes {
     return rc.request().path().startsWith("/libpod/");
   }
 
+  // ---- Docker's wait --------------------------------------------------------------------------
+
+  /**
+   * Docker's {@code /containers/{id}/wait}: the status line and headers go out at once, the body
+   * {@code {"StatusCode":N}} when the condition holds. The docker CLI's {@code run} waits for the
+   * headers of its {@code wait?condition=next-exit|removed} request before it starts the container.
+   */
+  private void compatWait(RoutingContext rc) {
+    String condition = rc.queryParams().get("condition");
+    java.util.concurrent.CompletionStage<jakarta.ws.rs.core.Response> done =
+        endpoints.waitFor(rc.pathParam("id"), java.util.List.of(condition == null ? "not-running" : condition));
+    Context ctx = rc.get("skiff.context");
+    ctx.runOnContext(v -> {
+      rc.response().setStatusCode(200).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      MultiMap h = MultiMap.caseInsensitiveMultiMap();
+      ApiHeaders.addCommon(h);
+      rc.response().headers().addAll(h);
+      rc.response().write(Buffer.buffer());
+    });
+    done.whenComplete((r, e) -> ctx.runOnContext(v -> {
+      String body = e == null
+          ? "{\"StatusCode\":" + Integer.parseInt(((String) r.getEntity()).trim()) + "}\n"
+          : "{\"StatusCode\":-1,\"Error\":{\"Message\":" + quote(e.getMessage()) + "}}\n";
+      if (!rc.response().ended()) {
+        rc.response().end(body);
+      }
+    }));
+  }
+
+  private String quote(String s) {
+    try {
+      return json.writeValueAsString(String.valueOf(s));
+    } catch (IOException e) {
+      return "\"\"";
+    }
+  }
+
   // ---- exec start -------------------------------------------------------------------------------
 
   private void execStart(RoutingContext rc, boolean libpod, Buffer body) {
     JsonNode b = parse(body);
-    if (b.path("Tty").asBoolean(false)) {
-      throw new InvalidArgumentException("interactive exec (a TTY) is not supported yet");
+    ExecSession s = execs.inspect(rc.pathParam("id"));
+    boolean tty = s.config().tty();
+    if (b.path("Tty").asBoolean(false) && !tty) {
+      throw new InvalidArgumentException("exec start asks for a TTY the exec session was not created with");
     }
-    ExecSession s = execs.begin(rc.pathParam("id"));
+    DetachKeys keys = detachKeys(s.config().detachKeys().isEmpty() ? null : s.config().detachKeys());
+    ExecSession started = execs.begin(s.id());
     if (b.path("Detach").asBoolean(false)) {
-      Thread.ofVirtual().name("skiff-exec-detached").start(() -> runQuietly(s));
+      Thread.ofVirtual().name("skiff-exec-detached").start(() -> runQuietly(started));
       respond(rc, 200, "");
       return;
     }
     Raw raw = Raw.hijack(rc, upgradeRequested(rc));
     try {
+      raw.captureInput();
       raw.begin();
-      execs.run(s, raw::frame, raw::gone);
+      if (tty || s.config().attachStdin()) {
+        var x = started.config();
+        execs.runAttached(started, b.path("h").asInt(0), b.path("w").asInt(0),
+            msg -> raw.writeQuietly(tty, 2, (msg + "\n").getBytes(StandardCharsets.UTF_8)),
+            a -> relay(raw, a, tty, x.attachStdin(), x.attachStdout(), x.attachStderr(), keys));
+      } else {
+        execs.run(started, raw::frame, raw::gone);
+      }
     } catch (IOException gone) {
       // the client left while the process ran; its exit was still recorded
     } finally {
@@ -139,25 +195,115 @@ public class StreamRoutes {
 
   // ---- attach -----------------------------------------------------------------------------------
 
+  /**
+   * Attach: {@code stream} (default true) relays the container's live output and, with
+   * {@code stdin}, the client's bytes to the container until it exits or the client detaches
+   * (the detach keys, or closing the connection); {@code logs} first sends the output so far. A
+   * container that does not run yet is attached at its next start, losing nothing.
+   * TTY output is raw, other output is multiplexed frames.
+   */
   private void attach(RoutingContext rc, boolean libpod) {
     MultiMap q = rc.queryParams();
-    if (flag(q.get("stdin"))) {
-      throw new InvalidArgumentException("interactive attach (stdin) is not supported yet: "
-          + "attach without stdin (podman run without -i)");
-    }
     ContainerRecord c = logs.check(rc.pathParam("id"));
-    if (c.spec().basic().terminal()) {
-      throw new InvalidArgumentException("attaching to a container with a TTY is not supported yet");
-    }
+    boolean tty = c.spec().basic().terminal();
+    boolean stdin = flag(q.get("stdin"));
     boolean stdout = flag(q.get("stdout"));
     boolean stderr = flag(q.get("stderr"));
+    if (!stdin && !stdout && !stderr) {
+      stdout = stderr = true;
+    }
+    boolean stream = q.get("stream") == null || flag(q.get("stream"));
+    boolean withLogs = flag(q.get("logs"));
+    String keySpec = q.get("detachKeys") != null ? q.get("detachKeys") : q.get("detachkeys");
+    DetachKeys keys = detachKeys(keySpec);
+    ContainerService.PendingAttach pending = stream ? logs.attach(c) : null;
     Raw raw = Raw.hijack(rc, upgradeRequested(rc));
     try {
-      logs.attach(c, stdout, stderr, raw::begin, raw::frame, raw::gone);
+      raw.captureInput();
+      raw.begin();
+      if (withLogs) {
+        boolean out = stdout;
+        boolean err = stderr;
+        logs.stream(c, new dev.skiff.engine.container.LogOptions(out, err, null, null, -1, false),
+            l -> raw.write(tty, l.stderr() ? 2 : 1, l.payload().getBytes(StandardCharsets.UTF_8)));
+      }
+      if (stream) {
+        try (Attachment a = pending.connect(raw::gone)) {
+          relay(raw, a, tty, stdin, stdout, stderr, keys);
+        }
+      }
     } catch (IOException gone) {
       // the client went away
+    } catch (SkiffException e) {
+      // the start this attach waited for failed: the start request reports it
+      raw.writeQuietly(tty, 2, (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
     } finally {
+      if (pending != null) {
+        pending.cancel();
+      }
       raw.close();
+    }
+  }
+
+  private static DetachKeys detachKeys(String spec) {
+    try {
+      return DetachKeys.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(e.getMessage());
+    }
+  }
+
+  /**
+   * Relays until the attach socket ends (the process exited) or the client leaves: output frames
+   * to the client (raw for a TTY, framed otherwise), the client's bytes to the process's stdin
+   * (when {@code stdin}; else dropped) minus the detach keys (on a terminal only: Docker's rule,
+   * so piped binary input passes unchanged). The client's EOF (half-close) closes
+   * the process's stdin; the detach keys or closing the connection only end the attach.
+   */
+  private static void relay(Raw raw, Attachment a, boolean tty, boolean stdin, boolean stdout, boolean stderr,
+      DetachKeys keys) throws IOException {
+    Thread pump = Thread.ofVirtual().name("skiff-attach-stdin").start(() -> {
+      try {
+        while (true) {
+          byte[] b = raw.input().take();
+          if (b == Raw.GONE) {
+            a.close();
+            return;
+          }
+          if (b == Raw.EOF) {
+            if (stdin) {
+              a.closeStdin();
+            }
+            return;
+          }
+          // detach keys on a terminal only, as Docker: piped binary stdin must pass unchanged
+          DetachKeys.Scan scan = !stdin ? null : tty ? keys.scan(b, b.length) : new DetachKeys.Scan(b, false);
+          if (scan == null) {
+            continue;
+          }
+          if (scan.pass().length > 0) {
+            a.stdin(scan.pass(), 0, scan.pass().length);
+          }
+          if (scan.detach()) {
+            a.close();
+            return;
+          }
+        }
+      } catch (IOException e) {
+        a.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      Attachment.Output f;
+      while ((f = a.read()) != null) {
+        if (f.stream() == 2 ? stderr : stdout) {
+          raw.write(tty, f.stream(), f.payload());
+        }
+      }
+    } finally {
+      pump.interrupt();
     }
   }
 
@@ -198,6 +344,10 @@ public class StreamRoutes {
     private final Channel channel;
     private final ChannelHandlerContext bottom;
     private final boolean upgrade;
+    private final java.util.concurrent.LinkedBlockingQueue<byte[]> input = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** Input markers: the client half-closed (EOF on stdin), or the connection is gone. */
+    static final byte[] EOF = new byte[0];
+    static final byte[] GONE = new byte[0];
 
     private Raw(RoutingContext rc, Channel channel, boolean upgrade) {
       this.rc = rc;
@@ -243,6 +393,76 @@ public class StreamRoutes {
 
     boolean gone() {
       return !channel.isActive();
+    }
+
+    /**
+     * Takes the connection's inbound bytes away from Vert.x's HTTP decoder (which would read
+     * them as a next request): a handler at the head of the pipeline queues them for
+     * {@link #input()}, then {@link #EOF} on a half-close and {@link #GONE} when the connection
+     * closes. Call before the response head is written: clients send stdin only after it.
+     */
+    void captureInput() {
+      try {
+        channel.eventLoop().submit(() -> {
+          channel.pipeline().addFirst("skiff-raw-input", new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+              if (msg instanceof io.netty.buffer.ByteBuf buf) {
+                byte[] b = new byte[buf.readableBytes()];
+                buf.readBytes(b);
+                buf.release();
+                if (b.length > 0) {
+                  input.add(b);
+                }
+                return;
+              }
+              ctx.fireChannelRead(msg);
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+              if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                input.add(EOF);
+                return; // the output still flows: Vert.x must not see the half-close
+              }
+              ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+              input.add(GONE);
+              ctx.fireChannelInactive();
+            }
+          });
+          channel.config().setAutoRead(true);
+          channel.read();
+        }).sync();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    java.util.concurrent.BlockingQueue<byte[]> input() {
+      return input;
+    }
+
+    /** Output bytes: raw on a TTY, a multiplexed frame otherwise. */
+    void write(boolean tty, int stream, byte[] payload) throws IOException {
+      if (tty) {
+        write(payload);
+        return;
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 8);
+      Frames.write(out, stream, payload, 0, payload.length);
+      write(out.toByteArray());
+    }
+
+    void writeQuietly(boolean tty, int stream, byte[] payload) {
+      try {
+        write(tty, stream, payload);
+      } catch (IOException ignored) {
+        // the client is gone
+      }
     }
 
     private void write(byte[] bytes) throws IOException {

@@ -9,8 +9,14 @@ import java.util.List;
  * @param bundle the container's bundle (its config.json supplies seccomp and annotations)
  * @param containerPid the container's init, whose namespaces are joined
  * @param sessionDir the exec session's directory: process.json, exit file, log
+ * @param attach the attach socket and stdin/terminal options (interactive sessions); null = none
  */
-public record ShimExec(String containerId, Path bundle, long containerPid, Path sessionDir, Path cacheDir) {
+public record ShimExec(String containerId, Path bundle, long containerPid, Path sessionDir, Path cacheDir,
+    AttachOptions attach) {
+
+  public ShimExec(String containerId, Path bundle, long containerPid, Path sessionDir, Path cacheDir) {
+    this(containerId, bundle, containerPid, sessionDir, cacheDir, null);
+  }
 
   public Path processFile() {
     return sessionDir.resolve("process.json");
@@ -25,8 +31,12 @@ public record ShimExec(String containerId, Path bundle, long containerPid, Path 
   }
 
   List<String> args() {
-    return List.of("exec", "--bundle", bundle.toString(), "--id", containerId, "--pid", Long.toString(containerPid),
-        "--process", processFile().toString(), "--exit-file", exitFile().toString(), "--log-file",
-        logFile().toString(), "--cache-dir", cacheDir.toString());
+    List<String> a = new java.util.ArrayList<>(List.of("exec", "--bundle", bundle.toString(), "--id", containerId,
+        "--pid", Long.toString(containerPid), "--process", processFile().toString(), "--exit-file",
+        exitFile().toString(), "--log-file", logFile().toString(), "--cache-dir", cacheDir.toString()));
+    if (attach != null) {
+      a.addAll(attach.args());
+    }
+    return a;
   }
 }

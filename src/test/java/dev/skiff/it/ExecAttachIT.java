@@ -53,8 +53,9 @@ class ExecAttachIT {
     assertEquals("uid=1000 gid=1000", p.ok("exec", "-u", "1000:1000", name, "id"));
     var nx = p.run("exec", name, "/nonexistent");
     assertEquals(127, nx.exit(), nx.stderr());
-    var tty = p.run("exec", "-t", name, "true");
-    assertTrue(tty.exit() != 0 && tty.stderr().contains("not supported yet"), tty.stderr());
+    var tty = p.run("exec", "-t", name, "echo", "on-a-tty");
+    assertEquals(0, tty.exit(), tty.stderr());
+    assertEquals("on-a-tty\r\n", tty.stdout(), "a TTY's output, raw (interactive cases: InteractiveIT)");
     p.ok("stop", "-t", "0", name);
     var stopped = p.run("exec", name, "true");
     assertTrue(stopped.exit() != 0, stopped.stdout());
@@ -82,8 +83,9 @@ class ExecAttachIT {
     assertEquals("kept\n", kept.stdout());
     String ps = p.ok("ps", "-a", "--format", "{{.Names}} {{.Status}}");
     assertTrue(ps.lines().anyMatch(l -> l.startsWith(name + " Exited (0)")), ps);
-    var tty = p.run("run", "--rm", "-t", TestImages.NAME, "true");
-    assertTrue(tty.exit() != 0 && tty.stderr().contains("TTY"), tty.stderr());
+    var tty = p.run("run", "--rm", "-t", TestImages.NAME, "echo", "tty-run");
+    assertEquals(0, tty.exit(), tty.stderr());
+    assertEquals("tty-run\r\n", tty.stdout());
     p.ok("rm", name);
   }
 

@@ -111,13 +111,7 @@ public class CompatContainersResource {
     return Response.noContent().build();
   }
 
-  @POST
-  @Path("{name}/wait")
-  public CompletionStage<Map<String, Object>> waitFor(@PathParam("name") String name,
-      @QueryParam("condition") @DefaultValue("not-running") String condition) {
-    return endpoints.waitFor(name, List.of(condition))
-        .thenApply(r -> Map.of("StatusCode", Integer.parseInt(((String) r.getEntity()).trim())));
-  }
+  // wait: a raw route in StreamRoutes (the status line must go out before the exit)
 
   @GET
   @Path("{name}/logs")
@@ -127,6 +121,15 @@ public class CompatContainersResource {
       @QueryParam("timestamps") boolean timestamps, @QueryParam("stdout") boolean stdout,
       @QueryParam("stderr") boolean stderr) {
     return endpoints.logs(name, follow, since, until, tail, timestamps, stdout, stderr);
+  }
+
+  /** The terminal size ({@code running=true}: a container that does not run yet keeps it for its start). */
+  @POST
+  @Path("{name}/resize")
+  public Response resize(@PathParam("name") String name, @QueryParam("h") int h, @QueryParam("w") int w,
+      @QueryParam("running") boolean running) {
+    containers.resize(name, h, w, running);
+    return Response.ok().build();
   }
 
   @POST

@@ -2,6 +2,7 @@ package dev.skiff.api.compat;
 
 import dev.skiff.api.ExecEndpoints;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -17,6 +18,14 @@ public class CompatExecResource {
 
   public CompatExecResource(ExecEndpoints execs) {
     this.execs = execs;
+  }
+
+  @POST
+  @Path("{id}/resize")
+  public jakarta.ws.rs.core.Response resize(@PathParam("id") String id, @jakarta.ws.rs.QueryParam("h") int h,
+      @jakarta.ws.rs.QueryParam("w") int w, @jakarta.ws.rs.QueryParam("running") boolean running) {
+    execs.resize(id, h, w, running);
+    return jakarta.ws.rs.core.Response.status(200).build();
   }
 
   @GET

@@ -136,6 +136,15 @@ public class LibpodContainersResource {
     return endpoints.logs(name, follow, since, until, tail, timestamps, stdout, stderr);
   }
 
+  /** The terminal size ({@code running=true}: a container that does not run yet keeps it for its start). */
+  @POST
+  @Path("{name}/resize")
+  public Response resize(@PathParam("name") String name, @QueryParam("h") int h, @QueryParam("w") int w,
+      @QueryParam("running") boolean running) {
+    containers.resize(name, h, w, running);
+    return Response.ok().build();
+  }
+
   @POST
   @Path("{name}/rename")
   public Response rename(@PathParam("name") String name, @QueryParam("name") String newName) {

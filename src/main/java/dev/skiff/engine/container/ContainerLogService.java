@@ -75,39 +75,8 @@ public class ContainerLogService {
     }
   }
 
-  /** Called once the attach position is fixed, before any output is sent (e.g. to send headers). */
-  @FunctionalInterface
-  public interface Ready {
-    void run() throws IOException;
-  }
-
-  /**
-   * Output-only attach: the container's output from the moment {@code ready} is called until its
-   * (next) exit, or until {@code gone} says the client has left. Blocking.
-   */
-  public void attach(ContainerRecord c, boolean stdout, boolean stderr, Ready ready, Sink sink,
-      java.util.function.BooleanSupplier gone) throws IOException {
-    Path log = containers.dirs().log(c.id());
-    Predicate<LogLine> filter = l -> l.stderr() ? stderr : stdout;
-    CompletableFuture<Integer> exited = containers.waitFor(c.id(),
-        Set.of(c.isRunning() ? WaitCondition.STOPPED : WaitCondition.NEXT_EXIT));
-    try (LogTail tail = new LogTail(log)) {
-      long offset = tail.openNow();
-      ready.run();
-      while (!gone.getAsBoolean()) {
-        boolean done = exited.isDone();
-        offset = tail.readFrom(offset, l -> {
-          if (filter.test(l)) {
-            sink.accept(l);
-          }
-        });
-        if (done) {
-          return;
-        }
-        tail.awaitChange(exited);
-      }
-    } finally {
-      containers.cancelWait(exited);
-    }
+  /** Registers an attach (see {@link ContainerService#attach}); connect it once the client is told. */
+  public ContainerService.PendingAttach attach(ContainerRecord c) {
+    return containers.attach(c.id());
   }
 }

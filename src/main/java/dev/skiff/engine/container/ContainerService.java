@@ -9,6 +9,8 @@ import dev.skiff.engine.NameInUseException;
 import dev.skiff.engine.NoSuchObjectException;
 import dev.skiff.engine.SkiffException;
 import dev.skiff.engine.SubIdAllocations;
+import dev.skiff.runtime.AttachClient;
+import dev.skiff.runtime.AttachOptions;
 import dev.skiff.runtime.BundleWriter;
 import dev.skiff.runtime.ExitStatus;
 import dev.skiff.runtime.ExitWatcher;
@@ -58,6 +60,10 @@ public class ContainerService {
   private final SubIdAllocations allocations;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Waiters waiters = new Waiters();
+  /** Attach clients waiting for a container's next start (podman run / docker run attach first). */
+  private final Map<String, List<CompletableFuture<java.nio.file.Path>>> startWaiters = new ConcurrentHashMap<>();
+  /** The last terminal size a client asked for, applied at the next start (--console-size). */
+  private final Map<String, int[]> ttySizes = new ConcurrentHashMap<>();
   private ExitWatcher exitWatcher;
 
   public ContainerService(Store store, EventService events, ImageResolver images, SpecResolver resolver,
@@ -89,9 +95,6 @@ public class ContainerService {
   public ContainerRecord create(ContainerSpec spec) {
     String name = spec.basic().name().isEmpty() ? uniqueRandomName() : spec.basic().name();
     ContainerNames.validate(name);
-    if (spec.basic().terminal()) {
-      throw new InvalidArgumentException("containers with a TTY (-t) are not supported yet: run without -t");
-    }
     if (spec.basic().image().isEmpty()) {
       throw new InvalidArgumentException("no image given for the container");
     }
@@ -217,14 +220,25 @@ public class ContainerService {
     }
     BundleWriter.write(dirs.bundle(c.id()), oci);
     ShimClient.Started started;
+    List<CompletableFuture<java.nio.file.Path>> attachers = startWaiters.remove(c.id());
     try {
+      int[] size = ttySizes.getOrDefault(c.id(), new int[2]);
+      AttachOptions attach = new AttachOptions(attachSocketLocked(c.id()), attachers != null && !attachers.isEmpty(),
+          c.spec().basic().stdin(), size[0], size[1]);
       started = shim().start(new ShimLaunch(c.id(), dirs.bundle(c.id()), dirs.exitFile(c.id()), dirs.log(c.id()),
-          dirs.pidFile(c.id()), dirs.seccompCache()));
+          dirs.pidFile(c.id()), dirs.seccompCache(), attach));
     } catch (ShimStartException e) {
       int code = e.errno() == 2 ? 127 : e.errno() == 13 ? 126 : 125;
       save(c.failed(e.getMessage(), code));
       waiters.stateChanged(c.id(), ContainerState.EXITED, true, code);
-      throw new ContainerStartException(c.id(), e.getMessage(), e.errno());
+      ContainerStartException failure = new ContainerStartException(c.id(), e.getMessage(), e.errno());
+      if (attachers != null) {
+        attachers.forEach(f -> f.completeExceptionally(failure));
+      }
+      throw failure;
+    }
+    if (attachers != null) {
+      attachers.forEach(f -> f.complete(attachSocket(c.id())));
     }
     ContainerRecord running = c.started(started.pid(), Instant.now());
     save(running);
@@ -245,6 +259,124 @@ public class ContainerService {
       }
     }
     return 0;
+  }
+
+  // ---- attach and resize ----------------------------------------------------------------------
+
+  /** The container's attach socket (served by its shim while it runs). */
+  public java.nio.file.Path attachSocket(String id) {
+    return AttachClient.socketPath(config.runroot(), id);
+  }
+
+  private java.nio.file.Path attachSocketLocked(String id) {
+    java.nio.file.Path p = attachSocket(id);
+    try {
+      java.nio.file.Files.createDirectories(p.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } catch (java.io.IOException e) {
+      throw new ContainerStateException("cannot create the attach directory " + p.getParent() + ": " + e.getMessage());
+    }
+    return p;
+  }
+
+  /**
+   * Registers an attach to the container: it connects at once when the container runs, otherwise
+   * at its next start (that start then holds the output until this client has released it, so
+   * nothing made right after the start is missed). Register before telling the client the attach
+   * is ready: it may send the start right after.
+   */
+  public PendingAttach attach(String nameOrId) {
+    String id = inspect(nameOrId).id();
+    CompletableFuture<java.nio.file.Path> started = new CompletableFuture<>();
+    locked(id, () -> {
+      if (reload(id).isRunning()) {
+        started.complete(null);
+      } else {
+        startWaiters.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(started);
+      }
+      return null;
+    });
+    return new PendingAttach(id, started);
+  }
+
+  /** An attach waiting for its connection (see {@link #attach}). */
+  public final class PendingAttach {
+    private final String id;
+    private final CompletableFuture<java.nio.file.Path> started;
+
+    private PendingAttach(String id, CompletableFuture<java.nio.file.Path> started) {
+      this.id = id;
+      this.started = started;
+    }
+
+    /**
+     * Connects, waiting for the start when needed, until {@code gone} says the client has left (an
+     * IOException then). A failed start is thrown as the start's error. Blocking.
+     */
+    public Attachment connect(java.util.function.BooleanSupplier gone) throws java.io.IOException {
+      try {
+        while (true) {
+          try {
+            java.nio.file.Path socket = started.get(200, TimeUnit.MILLISECONDS);
+            if (socket == null) {
+              return new Attachment(AttachClient.connect(attachSocket(id)));
+            }
+            AttachClient a = AttachClient.connect(socket);
+            a.release();
+            return new Attachment(a);
+          } catch (TimeoutException e) {
+            if (gone.getAsBoolean()) {
+              throw new java.io.IOException("the client left before the container started");
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.IOException("interrupted while waiting for the container to start");
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof SkiffException se ? se : new IllegalStateException(e.getCause());
+      } finally {
+        cancel();
+      }
+    }
+
+    /** Forgets the registration (a client that left without connecting). */
+    public void cancel() {
+      List<CompletableFuture<java.nio.file.Path>> l = startWaiters.get(id);
+      if (l != null) {
+        l.remove(started);
+      }
+    }
+  }
+
+  /**
+   * Sets the terminal size of a running container (kept for its next start too). A container
+   * without a terminal ignores it, as podman does. Not running: a conflict, unless
+   * {@code ignoreNotRunning} (podman-remote's {@code running=true}) -- the size still applies at
+   * the next start.
+   */
+  public void resize(String nameOrId, int rows, int cols, boolean ignoreNotRunning) {
+    if (rows < 0 || cols < 0 || rows > 65535 || cols > 65535) {
+      throw new InvalidArgumentException("invalid terminal size " + rows + "x" + cols);
+    }
+    ContainerRecord c = inspect(nameOrId);
+    ttySizes.put(c.id(), new int[] {rows, cols});
+    if (!c.isRunning()) {
+      if (ignoreNotRunning) {
+        return;
+      }
+      throw new dev.skiff.engine.ConflictException("container " + c.id() + " in wrong state \""
+          + c.state().wireName() + "\"", "container state improper");
+    }
+    if (!c.spec().basic().terminal()) {
+      return;
+    }
+    try (AttachClient a = AttachClient.connect(attachSocket(c.id()))) {
+      a.resize(rows, cols);
+    } catch (java.io.IOException e) {
+      throw new dev.skiff.engine.ConflictException("resizing the terminal of container " + c.id() + ": "
+          + e.getMessage(), "container state improper");
+    }
   }
 
   ShimClient shim() {
@@ -490,6 +622,7 @@ public class ContainerService {
       removeInUserNamespace(c, e);
     }
     freezer.remove(c.id());
+    ttySizes.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());
   }

@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Exec sessions: a process started by {@code skiff-shim exec} in the namespaces of a running
- * container, non-interactive (no TTY, stdin is /dev/null). Sessions live in memory for the
+ * container. Non-interactive ones are read from their log file ({@link #run}); a session with a
+ * TTY or stdin goes through its shim's attach socket ({@link #runAttached}). Sessions live in memory for the
  * daemon's lifetime; their files (process.json, log, exit file) live in the container's bundle
  * directory and go with it.
  */
@@ -47,10 +48,6 @@ public class ExecService {
 
   /** Creates a session in a running container. */
   public ExecSession create(String nameOrId, ExecConfig config) {
-    if (config.tty() || config.attachStdin()) {
-      throw new InvalidArgumentException("interactive exec (a TTY or stdin) is not supported yet: "
-          + "run the command without -t and -i");
-    }
     if (config.privileged()) {
       throw new InvalidArgumentException("exec --privileged is not supported yet");
     }
@@ -137,6 +134,106 @@ public class ExecService {
     return m;
   }
 
+  /**
+   * Sets the terminal size of a running session (ignored for one without a TTY). Not running: a
+   * conflict, unless {@code ignoreNotRunning}.
+   */
+  public void resize(String id, int rows, int cols, boolean ignoreNotRunning) {
+    ExecSession s = inspect(id);
+    if (rows < 0 || cols < 0 || rows > 65535 || cols > 65535) {
+      throw new InvalidArgumentException("invalid terminal size " + rows + "x" + cols);
+    }
+    if (s.state() != ExecSession.State.RUNNING || s.pid() == 0) {
+      if (ignoreNotRunning) {
+        return;
+      }
+      throw new dev.skiff.engine.ConflictException("exec session " + id + " is not running",
+          "exec session state improper");
+    }
+    if (!s.config().tty()) {
+      return;
+    }
+    try (var a = dev.skiff.runtime.AttachClient.connect(containers.attachSocket(s.id()))) {
+      a.resize(rows, cols);
+    } catch (IOException e) {
+      if (!ignoreNotRunning) {
+        throw new dev.skiff.engine.ConflictException("resizing exec session " + id + ": " + e.getMessage(),
+            "exec session state improper");
+      }
+    }
+  }
+
+  /** Relays between a client and a session's attach socket until the socket ends or the client detaches. */
+  @FunctionalInterface
+  public interface Relay {
+    void run(Attachment attach) throws IOException;
+  }
+
+  /**
+   * Runs an interactive session returned by {@link #begin} (a TTY of {@code rows x cols}, 0 = unknown,
+   * and/or stdin): starts it with an attach socket that holds the output until {@code relay} is
+   * connected, and relays. Returns the exit code, or -1 when the client detached (the process runs
+   * on; its exit is recorded when it comes). A process that cannot be started exits 127 (not found),
+   * 126 (permission denied) or 125, and its error goes to {@code error}. Blocking.
+   */
+  public int runAttached(ExecSession s, int rows, int cols, java.util.function.Consumer<String> error, Relay relay)
+      throws IOException {
+    ContainerRecord c = containers.inspect(s.containerId());
+    dev.skiff.store.ContainerDirs dirs = containers.dirs();
+    Path dir = dirs.bundle(c.id()).resolve("exec").resolve(s.id());
+    Path socket = containers.attachSocket(s.id());
+    ShimExec launch = new ShimExec(c.id(), dirs.bundle(c.id()), c.pid(), dir, dirs.seccompCache(),
+        new dev.skiff.runtime.AttachOptions(socket, true, s.config().attachStdin() && !s.config().tty(), rows, cols));
+    dev.skiff.runtime.AttachClient attach;
+    try {
+      Files.createDirectories(dir);
+      Files.createDirectories(socket.getParent());
+      Files.writeString(launch.processFile(), JSON.writeValueAsString(process(c, s.config())));
+      long pid = containers.shim().exec(launch).pid();
+      sessions.computeIfPresent(s.id(), (k, cur) -> cur.running(pid));
+      events.emit("container", "exec", c.id(), execAttributes(c, s));
+      attach = dev.skiff.runtime.AttachClient.connect(socket);
+      attach.release();
+    } catch (ShimStartException e) {
+      int code = e.errno() == 2 ? 127 : e.errno() == 13 ? 126 : 125;
+      finish(c, s, code);
+      error.accept("Error: executing " + String.join(" ", s.config().cmd()) + ": " + e.getMessage());
+      return code;
+    } catch (IOException e) {
+      finish(c, s, 125);
+      throw new UncheckedIOException("preparing exec session " + s.id(), e);
+    }
+    try (Attachment a = new Attachment(attach)) {
+      relay.run(a);
+    }
+    Optional<ExitStatus> exit = ExitWatcher.read(launch.exitFile());
+    if (exit.isPresent()) {
+      finish(c, s, exit.get().exitCode());
+      return exit.get().exitCode();
+    }
+    Thread.ofVirtual().name("skiff-exec-wait").start(() -> awaitExit(c, s, launch));
+    return -1;
+  }
+
+  /** A detached interactive session: records its exit when the shim writes it. */
+  private void awaitExit(ContainerRecord c, ExecSession s, ShimExec launch) {
+    try {
+      while (true) {
+        Optional<ExitStatus> exit = ExitWatcher.read(launch.exitFile());
+        if (exit.isPresent()) {
+          finish(c, s, exit.get().exitCode());
+          return;
+        }
+        if (!Files.exists(launch.sessionDir())) {
+          return; // the container was removed
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Streams the exec log until the exit file exists and the log is drained. */
   private static int follow(ShimExec launch, ContainerLogService.Sink sink, BooleanSupplier gone) throws IOException {
     try (LogTail tail = new LogTail(launch.logFile())) {
@@ -164,7 +261,7 @@ public class ExecService {
   /** The container's process with the exec's command, environment, directory and user. */
   static ObjectNode process(ContainerRecord c, ExecConfig x) {
     ObjectNode p = c.oci().path("process").deepCopy();
-    p.put("terminal", false);
+    p.put("terminal", x.tty());
     ArrayNode args = p.putArray("args");
     x.cmd().forEach(args::add);
     Map<String, String> env = new LinkedHashMap<>();
