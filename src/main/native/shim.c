@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <malloc.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -346,6 +347,7 @@ main (int argc, char **argv)
   close (sync_fd);
   close (answered_fd);
   shim_container_free (&c);
+  malloc_trim (0); /* the parsed spec and the seccomp filter are freed: give their pages back */
   sup = (struct shim_supervise_opts_s){ .log_fd = log_fd, .exit_file = o.exit_file, .attach = &attach,
                                        .hold_output = o.hold_output };
   if (shim_supervise (&c, &sup, &err) < 0)
