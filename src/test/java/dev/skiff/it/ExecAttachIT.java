@@ -6,39 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** exec and attach (podman run without -d) through podman-remote, curl and the docker CLI. */
-class ExecAttachIT {
-
-  static Daemon rootless;
-  static Daemon root;
-
-  @BeforeAll
-  static void start() {
-    rootless = Daemon.start(TestUser.rootless());
-    root = Daemon.start(TestUser.ROOT);
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      new Podman(d).ok("load", "-i", TestImages.dockerArchive().toString());
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      if (d != null) {
-        d.close();
-      }
-    }
-  }
-
-  static Stream<Daemon> daemons() {
-    return Stream.of(rootless, root);
-  }
+class ExecAttachIT extends BothDaemons {
 
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("daemons")

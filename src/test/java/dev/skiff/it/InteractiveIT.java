@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,32 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * piped through run -i, attach and detach keys, resize, the docker CLI's run without -d, and
  * re-attaching after the daemon was SIGKILLed. Rootless and root.
  */
-class InteractiveIT {
-
-  static Daemon rootless;
-  static Daemon root;
-
-  @BeforeAll
-  static void start() {
-    rootless = Daemon.start(TestUser.rootless());
-    root = Daemon.start(TestUser.ROOT);
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      new Podman(d).ok("load", "-i", TestImages.dockerArchive().toString());
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (Daemon d : new Daemon[] {rootless, root}) {
-      if (d != null) {
-        d.close();
-      }
-    }
-  }
-
-  static Stream<Daemon> daemons() {
-    return Stream.of(rootless, root);
-  }
+class InteractiveIT extends BothDaemons {
 
   private static String podman(Daemon d) {
     return "podman --remote --url unix://" + d.socket;
