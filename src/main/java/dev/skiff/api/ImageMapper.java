@@ -99,4 +99,19 @@ public final class ImageMapper {
     m.put("StopSignal", c.stopSignal() == null ? "" : c.stopSignal());
     return m;
   }
+  /** History entries in the shape both flavours answer (podman's HistoryResponse). */
+  public static List<Map<String, Object>> history(List<dev.skiff.engine.image.ImageService.HistoryEntry> entries) {
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (var e : entries) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("Id", e.id());
+      m.put("Created", e.created());
+      m.put("CreatedBy", e.createdBy());
+      m.put("Tags", e.tags());
+      m.put("Size", e.size());
+      m.put("Comment", e.comment());
+      out.add(m);
+    }
+    return out;
+  }
 }

@@ -31,6 +31,25 @@ class ImagesIT {
       assertEquals(id, p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/bb2:v1"));
       assertEquals("[sh]", p.ok("image", "inspect", "--format", "{{.Config.Cmd}}", "busybox"));
 
+      // history: newest first, the image's id and names on the top entry
+      String hist = p.ok("image", "history", "--no-trunc", "--format", "{{.ID}}|{{.CreatedBy}}", TestImages.NAME);
+      assertEquals(id + "|skiff test: busybox-static rootfs", hist.lines().findFirst().orElse(""), hist);
+      var dockerHist = Exec.run(Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "docker", "history", TestImages.NAME));
+      assertTrue(dockerHist.exit() == 0 && dockerHist.stdout().contains("skiff test: busybox-static rootfs"),
+          dockerHist.stdout() + dockerHist.stderr());
+      // untag: one name, a name it does not have (400), then every name (the image stays)
+      p.ok("tag", TestImages.NAME, "localhost/bb3:v1");
+      p.ok("untag", TestImages.NAME, "localhost/bb3:v1");
+      assertEquals(1, p.run("image", "exists", "localhost/bb3:v1").exit());
+      var notSet = p.run("untag", TestImages.NAME, "localhost/bb3:v9");
+      assertTrue(notSet.exit() != 0 && notSet.stderr().contains("tag not known"), notSet.stderr());
+      p.ok("tag", TestImages.NAME, "localhost/bb4:v1");
+      p.ok("untag", "localhost/bb4:v1");
+      assertEquals(0, p.run("image", "exists", id).exit(), "untag keeps the image");
+      assertEquals("", p.ok("image", "inspect", "--format", "{{range .RepoTags}}{{.}}{{end}}", id));
+      p.ok("tag", id, TestImages.NAME);
+      p.ok("tag", id, "localhost/bb2:v1");
+
       String ctr = p.ok("create", TestImages.NAME, "true");
       p.ok("rmi", "localhost/bb2:v1"); // untags only: the image keeps its other name
       var inUse = p.run("rmi", TestImages.NAME);

@@ -70,6 +70,12 @@ public class CompatImagesResource {
     return endpoints.inspect(name, true);
   }
 
+  @GET
+  @Path("{name: .+}/history")
+  public List<Map<String, Object>> history(@PathParam("name") String name) {
+    return dev.skiff.api.ImageMapper.history(images.history(name));
+  }
+
   @POST
   @Path("{name: .+}/tag")
   public Response tag(@PathParam("name") String name, @QueryParam("repo") String repo, @QueryParam("tag") String tag) {

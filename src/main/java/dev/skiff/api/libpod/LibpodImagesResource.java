@@ -99,6 +99,19 @@ public class LibpodImagesResource {
     return Response.status(201).build();
   }
 
+  @POST
+  @Path("{name: .+}/untag")
+  public Response untag(@PathParam("name") String name, @QueryParam("repo") String repo, @QueryParam("tag") String tag) {
+    images.untag(name, repo, tag);
+    return Response.status(201).build();
+  }
+
+  @GET
+  @Path("{name: .+}/history")
+  public List<Map<String, Object>> history(@PathParam("name") String name) {
+    return dev.skiff.api.ImageMapper.history(images.history(name));
+  }
+
   /** {@code podman pull}: a JSON progress stream (see {@link ImageEndpoints#libpodPull}). */
   @POST
   @Path("pull")

@@ -454,6 +454,56 @@ public class ImageService implements ImageResolver {
     return normalized;
   }
 
+  /**
+   * Removes names from an image: {@code repo[:tag]} (tag defaults to latest, short names as
+   * {@code localhost/...}), or every name when {@code repo} is empty. The image itself stays.
+   */
+  public List<String> untag(String nameOrId, String repo, String tag) {
+    ImageRecord r = inspect(nameOrId);
+    if ((repo == null || repo.isEmpty()) && tag != null && !tag.isEmpty()) {
+      throw new InvalidArgumentException("repo parameter is required to untag an image");
+    }
+    List<String> names = images.namesOf(r.id());
+    List<String> untag;
+    if (repo == null || repo.isEmpty()) {
+      untag = names;
+    } else {
+      String target = repo + ":" + (tag == null || tag.isEmpty() ? ImageReference.DEFAULT_TAG : tag);
+      untag = names.stream().filter(n -> n.equals(target) || candidates(target).contains(n)).toList();
+      if (untag.isEmpty()) {
+        throw new InvalidArgumentException("tag " + target + " is not set on image " + r.id() + ": tag not known");
+      }
+    }
+    untag.forEach(images::untag);
+    untag.forEach(n -> events.emit("image", "untag", r.id(), Map.of("name", n)));
+    return untag;
+  }
+
+  /** One history entry, newest first: the image's id and names on the top one, "<missing>" below. */
+  public record HistoryEntry(String id, long created, String createdBy, List<String> tags, long size, String comment) {}
+
+  public List<HistoryEntry> history(String nameOrId) {
+    ImageRecord r = inspect(nameOrId);
+    List<ImageConfig.History> h = config(r).history();
+    List<HistoryEntry> out = new ArrayList<>();
+    for (int i = h.size() - 1; i >= 0; i--) {
+      ImageConfig.History e = h.get(i);
+      long created = 0;
+      try {
+        created = e.created() == null ? 0 : java.time.OffsetDateTime.parse(e.created()).toEpochSecond();
+      } catch (java.time.format.DateTimeParseException bad) {
+        // an unparsable date shows as 0, as a missing one
+      }
+      boolean top = i == h.size() - 1;
+      out.add(new HistoryEntry(top ? r.id() : "<missing>", created, e.createdBy() == null ? "" : e.createdBy(),
+          top ? images.namesOf(r.id()) : null, 0, e.comment() == null ? "" : e.comment()));
+    }
+    if (out.isEmpty()) { // an image without history (e.g. imported without one): one entry for itself
+      out.add(new HistoryEntry(r.id(), r.created().getEpochSecond(), "", images.namesOf(r.id()), r.size(), ""));
+    }
+    return out;
+  }
+
   /** Removal report of one image: the names untagged and whether the image itself went. */
   public record Removal(String id, List<String> untagged, boolean deleted) {}
 
