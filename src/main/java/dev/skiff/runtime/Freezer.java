@@ -32,8 +32,7 @@ public final class Freezer {
 
   /** Empty when pausing works here; otherwise the reason, worded for an error message. */
   public Optional<String> unavailableReason() {
-    if (!Files.isRegularFile(root.resolve("freezer.state")) && !Files.isDirectory(root.resolve("skiff"))
-        && !Files.exists(root.resolve("cgroup.procs"))) {
+    if (!Files.exists(root.resolve("cgroup.procs"))) {
       return Optional.of("this host has no cgroup v1 freezer hierarchy at " + root
           + " and skiffd has no delegated cgroup v2 tree");
     }
