@@ -128,6 +128,18 @@ def user_cmd(rootless, cmd):
     return ["runuser", "-u", USER, "--"] + cmd if rootless else cmd
 
 
+def read_to_eof(fd):
+    """Everything written to a pipe until its last writer closes it; closes fd."""
+    data = b""
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(fd)
+    return data
+
+
 def run_shim(spec, rootless=False, extra_args=(), timeout=20):
     """Runs a bundle like the daemon; returns (sync lines, exit dict or None, log text, bundle)."""
     b = make_bundle(spec)
@@ -140,13 +152,7 @@ def run_shim(spec, rootless=False, extra_args=(), timeout=20):
     p = subprocess.Popen(cmd, pass_fds=(w,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
     os.close(w)
-    data = b""
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
+    data = read_to_eof(r)
     p.wait()
     lines = [json.loads(l) for l in data.decode().splitlines() if l.strip()]
     ex = None
@@ -657,13 +663,7 @@ def exec_tests(rootless):
                                            "--pid", str(target), "--process", pf, "--exit-file", exit_file,
                                            "--log-file", log_file]), pass_fds=(w,))
         os.close(w)
-        data = b""
-        while True:
-            chunk = os.read(r, 4096)
-            if not chunk:
-                break
-            data += chunk
-        os.close(r)
+        data = read_to_eof(r)
         lines = [json.loads(l) for l in data.decode().splitlines() if l.strip()]
         ex = None
         if any("pid" in l for l in lines):
@@ -960,13 +960,7 @@ def start_attached(spec, rootless, extra=(), sock_name="attach"):
                               "--attach-socket", path] + list(extra))
     subprocess.run(cmd, pass_fds=(w,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     os.close(w)
-    data = b""
-    while True:
-        chunk = os.read(r, 4096)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
+    data = read_to_eof(r)
     return b, path, [json.loads(l) for l in data.decode().splitlines() if l.strip()]
 
 
