@@ -99,6 +99,16 @@ public final class ContainerNetwork {
     }
     for (PortMapping p : c.spec().network().ports()) {
       String problem = bindProblem(p);
+      // a restart: the previous run's slirp4netns ends with its shim, a moment after the exit
+      for (int i = 0; problem != null && i < 40; i++) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        problem = bindProblem(p);
+      }
       if (problem != null) {
         throw new ConflictException("cannot publish " + p.hostIp() + ":" + p.hostPort() + "/" + p.protocol()
             + " (container port " + p.containerPort() + "): " + problem, "port is already allocated");
