@@ -24,4 +24,8 @@ int shim_set_cgroup (pid_t pid, json_object *spec, int warn_fd, shim_error_t *er
 /* Removes linux.cgroupsPath from every hierarchy (leaf first, then parents while empty). */
 void shim_cgroup_remove (const char *path);
 
+/* How many processes the OOM killer killed in the container's memory cgroup (v2 memory.events,
+   v1 memory.oom_control `oom_kill`); -1 when it has none or the kernel does not say. */
+long long shim_cgroup_oom_kills (json_object *spec);
+
 #endif

@@ -45,5 +45,9 @@ int shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *opt
 
 /* Pure: the exit file's JSON for a wait status (tests). */
 int shim_format_exit_status (int wait_status, const struct timespec *finished, char *buf, size_t size);
+/* The same with the memory cgroup's OOM-kill count: > 0 adds "oom":true and "oomKills":N (older
+   files, and containers without a memory cgroup, have "oom":false and no oomKills). */
+int shim_format_exit_status_oom (int wait_status, const struct timespec *finished, long long oom_kills, char *buf,
+                                 size_t size);
 
 #endif
