@@ -79,8 +79,12 @@ public class ContainerService {
 
   void onStart(@Observes StartupEvent ev) {
     freezer = dev.skiff.runtime.Freezer.forHost(!config.rootless());
+    cgroups = dev.skiff.runtime.Cgroups.forHost(!config.rootless());
     exitWatcher = new ExitWatcher(dirs.exits(), this::onExit);
     reconcile();
+    if (cgroups.usable()) { // cgroups of containers removed while the daemon was down
+      cgroups.removeStale(store.all().stream().map(ContainerRecord::id).collect(java.util.stream.Collectors.toSet()));
+    }
   }
 
   void onStop(@Observes ShutdownEvent ev) {
@@ -123,7 +127,7 @@ public class ContainerService {
   private ContainerRecord resolveAndInsert(String id, String name, ContainerSpec spec, ResolvedImage image) {
     SpecResolver.Resolution r = resolver.resolve(id, spec, image);
     ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
-        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0, false);
+        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0, false, false);
     boolean inserted = r.autoRange().isPresent()
         ? store.insert(c, SubIdAllocations.forContainer(id, r.autoRange().get()))
         : store.insert(c);
@@ -212,6 +216,7 @@ public class ContainerService {
   private void startLocked(ContainerRecord c) {
     dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
     dirs.clearExit(c.id());
+    cgroups.remove(c.id()); // a new run starts with fresh counters (OOM kills, CPU time) in new cgroups
     OciSpec oci = resolver.forStart(c, dirs);
     if (!config.rootless()) { // volumes live below the 0700-by-default root: open the path, own new ones
       for (OciSpec.Mount m : oci.mounts()) {
@@ -396,14 +401,23 @@ public class ContainerService {
       if (!c.isRunning()) {
         return null;
       }
-      recordExitLocked(c, status.exitCode(), status.finishedAt() == null ? Instant.now() : status.finishedAt());
+      recordExitLocked(c, status.exitCode(), status.finishedAt() == null ? Instant.now() : status.finishedAt(),
+          status.oom());
       return null;
     });
   }
 
   private void recordExitLocked(ContainerRecord c, int exitCode, Instant at) {
-    ContainerRecord exited = c.exited(exitCode, at);
+    recordExitLocked(c, exitCode, at, false);
+  }
+
+  /** {@code oom}: the shim found OOM kills in the container's memory cgroup (Docker's "oom" event first). */
+  private void recordExitLocked(ContainerRecord c, int exitCode, Instant at, boolean oom) {
+    ContainerRecord exited = c.exited(exitCode, at, oom);
     save(exited);
+    if (oom) {
+      events.emit("container", "oom", c.id(), attributes(exited));
+    }
     Map<String, String> attrs = attributes(exited);
     attrs.put("containerExitCode", Integer.toString(exitCode));
     events.emit("container", "died", c.id(), attrs);
@@ -450,7 +464,7 @@ public class ContainerService {
         ContainerRecord cur = reload(c.id());
         Optional<ExitStatus> exit = exitWatcher.read(cur.id());
         if (exit.isPresent()) {
-          recordExitLocked(cur, exit.get().exitCode(), exit.get().finishedAt());
+          recordExitLocked(cur, exit.get().exitCode(), exit.get().finishedAt(), exit.get().oom());
         } else if (!Signals.alive(cur.pid())) {
           LOG.warnf("container %s: process %d is gone and left no exit status", cur.id(), cur.pid());
           recordExitLocked(cur, -1, Instant.now());
@@ -621,7 +635,9 @@ public class ContainerService {
     } catch (RuntimeException e) {
       removeInUserNamespace(c, e);
     }
-    freezer.remove(c.id());
+    if (!cgroups.remove(c.id())) {
+      LOG.warnf("container %s: its cgroup still has processes; removed at the next daemon start", c.id());
+    }
     ttySizes.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());
@@ -641,8 +657,7 @@ public class ContainerService {
         throw new ContainerStateException("pausing container " + c.id() + " is not possible: " + why);
       });
       try {
-        freezer.freeze(c.id(), () -> processTable.inPidNamespaceOf(c.pid()).stream()
-            .map(dev.skiff.runtime.ProcessTable.Proc::hostPid).toList());
+        freezer.freeze(c.id());
       } catch (java.io.IOException | IllegalStateException e) {
         throw new ContainerStateException("pausing container " + c.id() + ": " + e.getMessage());
       }
@@ -699,8 +714,13 @@ public class ContainerService {
     LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), denied.getMessage());
   }
 
-  private final dev.skiff.runtime.ProcessTable processTable = new dev.skiff.runtime.ProcessTable();
   private dev.skiff.runtime.Freezer freezer = dev.skiff.runtime.Freezer.forHost(false);
+  private dev.skiff.runtime.Cgroups cgroups = dev.skiff.runtime.Cgroups.forHost(false);
+
+  /** The host's cgroups as this daemon uses them (none for a rootless one here). */
+  dev.skiff.runtime.Cgroups cgroups() {
+    return cgroups;
+  }
 
   // ---- rename ---------------------------------------------------------------------------------
 

@@ -41,7 +41,14 @@ public record DockerCreateRequest(
       @JsonProperty("NetworkMode") String networkMode,
       @JsonProperty("PortBindings") Map<String, List<Map<String, String>>> portBindings,
       @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
-      @JsonProperty("UsernsMode") String usernsMode) {}
+      @JsonProperty("UsernsMode") String usernsMode,
+      @JsonProperty("MemoryReservation") Long memoryReservation,
+      @JsonProperty("CpuShares") Long cpuShares,
+      @JsonProperty("CpuQuota") Long cpuQuota,
+      @JsonProperty("CpuPeriod") Long cpuPeriod,
+      @JsonProperty("CpusetCpus") String cpusetCpus,
+      @JsonProperty("CpusetMems") String cpusetMems,
+      @JsonProperty("BlkioWeight") Long blkioWeight) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Ulimit(@JsonProperty("Name") String name, @JsonProperty("Soft") long soft, @JsonProperty("Hard") long hard) {}
