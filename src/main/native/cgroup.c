@@ -413,29 +413,34 @@ read_key (const char *file, const char *key)
   return -1;
 }
 
-long long
-shim_cgroup_oom_kills (json_object *spec)
+char *
+shim_cgroup_oom_file (json_object *spec)
 {
   json_object *ann = shim_spec_get (spec, "annotations"), *v = NULL;
   const char *path = shim_spec_get_string (spec, "linux.cgroupsPath");
-  cleanup_free char *file = NULL;
-  long long n;
+  char *file = NULL;
 
   if (ann && json_object_object_get_ex (ann, "dev.skiff.cgroup.path", &v) && json_object_get_string (v)[0])
     {
       xasprintf (&file, "%s/memory.events", json_object_get_string (v));
-      if ((n = read_key (file, "oom_kill")) >= 0)
-        return n;
+      if (access (file, F_OK) == 0)
+        return file;
       free (file);
       file = NULL;
     }
   if (path == NULL || path[0] == '\0' || strstr (path, ".."))
-    return -1;
+    return NULL;
   while (*path == '/')
     path++;
   if (access ("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
     xasprintf (&file, "/sys/fs/cgroup/%s/memory.events", path);
   else
     xasprintf (&file, "/sys/fs/cgroup/memory/%s/memory.oom_control", path);
-  return read_key (file, "oom_kill");
+  return file;
+}
+
+long long
+shim_cgroup_oom_kills (const char *oom_file)
+{
+  return oom_file ? read_key (oom_file, "oom_kill") : -1;
 }

@@ -324,7 +324,7 @@ shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *o, shim
 
     clock_gettime (CLOCK_REALTIME, &now);
     /* after the reap, before the file: the memory cgroup's OOM kills (issue 3, OOMKilled) */
-    n = shim_format_exit_status_oom (status, &now, shim_cgroup_oom_kills (c->spec), line, sizeof (line));
+    n = shim_format_exit_status_oom (status, &now, shim_cgroup_oom_kills (o->oom_file), line, sizeof (line));
     ret = shim_write_file_atomic (o->exit_file, line, n, err);
   }
   if (o->attach)

@@ -38,6 +38,7 @@ struct shim_supervise_opts_s
   const char *exit_file;
   shim_attach_t *attach; /* listen_fd -1: no attach socket */
   int hold_output;
+  const char *oom_file; /* the memory cgroup's OOM-kill counter (cgroup.h), NULL = none */
 };
 
 int shim_block_signals (sigset_t *old, shim_error_t *err);

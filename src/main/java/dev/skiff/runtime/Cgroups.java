@@ -126,7 +126,7 @@ public final class Cgroups {
   public boolean remove(String id) {
     boolean all = true;
     for (Path d : dirs(id)) {
-      all &= rmdir(d);
+      all &= rmdir(d, 50);
     }
     return all;
   }
@@ -147,8 +147,10 @@ public final class Cgroups {
         for (Path d : ds) {
           String name = d.getFileName().toString();
           String id = name.startsWith("skiff-") && name.endsWith(".scope") ? name.substring(6, name.length() - 6) : name;
-          if (id.matches("[0-9a-f]{64}") && !known.contains(id)) {
-            rmdir(d);
+          // not a fresh one: another root skiffd on this host may be starting a container in it
+          if (id.matches("[0-9a-f]{64}") && !known.contains(id)
+              && Files.getLastModifiedTime(d).toMillis() < System.currentTimeMillis() - 60_000) {
+            rmdir(d, 1);
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -157,14 +159,16 @@ public final class Cgroups {
     }
   }
 
-  private static boolean rmdir(Path d) {
-    for (int i = 0; i < 50; i++) {
+  private static boolean rmdir(Path d, int attempts) {
+    for (int i = 0; i < attempts; i++) {
       try {
         Files.deleteIfExists(d);
         return true;
       } catch (IOException busy) {
         // EBUSY: the last process is still being torn down (zombie); retry briefly
-        sleep(10);
+        if (i + 1 < attempts) {
+          sleep(10);
+        }
       }
     }
     return false;
