@@ -76,7 +76,15 @@ public final class Cgroups {
       return Optional.of(setting + " cannot be applied: this host has no cgroup " + controller + " controller"
           + " (no hierarchy at " + h + ")");
     }
-    if (!v1Files.isEmpty() && v1Files.stream().noneMatch(f -> Files.exists(h.resolve(f)))) {
+    // some files exist below the root only (v1 blkio.bfq.weight): look in skiff/ too, the containers' parent
+    Path parent = h.resolve("skiff");
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException | RuntimeException e) {
+      parent = h;
+    }
+    Path below = parent;
+    if (!v1Files.isEmpty() && v1Files.stream().noneMatch(f -> Files.exists(h.resolve(f)) || Files.exists(below.resolve(f)))) {
       return Optional.of(setting + " cannot be applied: the cgroup " + controller + " controller on this host has no "
           + String.join(" or ", v1Files) + reason(v1Files.get(0)));
     }
