@@ -19,10 +19,6 @@ public final class Freezer {
   private final boolean daemonIsRoot;
   private final Cgroups cgroups;
 
-  public Freezer(Path freezerMount, boolean daemonIsRoot) {
-    this(freezerMount, daemonIsRoot, new Cgroups(freezerMount.getParent(), daemonIsRoot));
-  }
-
   Freezer(Path freezerMount, boolean daemonIsRoot, Cgroups cgroups) {
     this.root = freezerMount;
     this.daemonIsRoot = daemonIsRoot;

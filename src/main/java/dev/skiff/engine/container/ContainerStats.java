@@ -52,11 +52,6 @@ public record ContainerStats(
         OptionalLong.empty(), OptionalLong.empty());
   }
 
-  static ContainerStats of(ContainerRecord c, List<ProcessTable.Proc> procs, Sample previous, long nowNano, long memLimit,
-      long pageSize, long[] net) {
-    return of(c, procs, previous, nowNano, memLimit, pageSize, net, CgroupFigures.NONE);
-  }
-
   /** Sums the processes' figures, or takes the cgroups'; {@code previous} null means "since the container started". */
   static ContainerStats of(ContainerRecord c, List<ProcessTable.Proc> procs, Sample previous, long nowNano, long memLimit,
       long pageSize, long[] net, CgroupFigures cg) {
