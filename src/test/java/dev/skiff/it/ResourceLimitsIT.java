@@ -119,6 +119,25 @@ class ResourceLimitsIT extends BothDaemons {
   }
 
   @Test
+  void anOomWhileTheDaemonIsDown_isFoundInTheExitFileAtTheNextStart() throws Exception {
+    try (Daemon d = Daemon.start(TestUser.ROOT)) {
+      Podman p = new Podman(d);
+      p.ok("load", "-i", TestImages.dockerArchive().toString());
+      String name = "oomdown" + System.nanoTime();
+      p.ok("run", "-d", "--name", name, "--memory", "32m", TestImages.NAME, "sh", "-c",
+          "sleep 2; head -c 200m /dev/zero | tail");
+      String id = p.ok("inspect", "--format", "{{.Id}}", name);
+      d.kill9();
+      Daemon.sleep(3500);
+      d.start();
+      assertEquals("exited true 137", p.ok("inspect", "--format",
+          "{{.State.Status}} {{.State.OOMKilled}} {{.State.ExitCode}}", name));
+      p.ok("rm", name);
+      assertCgroupsGone(id);
+    }
+  }
+
+  @Test
   void pidsLimit_makesAForkLoopFail_whileTheContainerSurvives() throws Exception {
     Podman p = new Podman(root);
     String name = "pids" + System.nanoTime();
