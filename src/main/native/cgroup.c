@@ -77,61 +77,100 @@ set_devices (const char *dir, json_object *devices, shim_error_t *err)
   return 0;
 }
 
+/* Writes the number n to the first of the files (v2 name, then v1) that DIR has. */
 static int
-set_limits (const char *dir, json_object *res, shim_error_t *err)
+write_number (const char *dir, const char *v2, const char *v1, long long n, shim_error_t *err)
 {
-  json_object *mem = shim_spec_get (res, "memory.limit"), *pids = shim_spec_get (res, "pids.limit");
+  char buf[32];
+  int r;
+
+  snprintf (buf, sizeof (buf), "%lld", n);
+  r = v2 ? write_if_exists (dir, v2, n < 0 ? "max" : buf, err) : 0;
+  if (r == 0 && v1)
+    r = write_if_exists (dir, v1, buf, err);
+  return r < 0 ? -1 : 0;
+}
+
+static int
+set_memory (const char *dir, json_object *res, shim_error_t *err)
+{
+  json_object *mem = shim_spec_get (res, "memory.limit"), *swap = shim_spec_get (res, "memory.swap");
+  json_object *reservation = shim_spec_get (res, "memory.reservation");
+  cleanup_free char *v2_swap = NULL;
+  long long limit = mem ? json_object_get_int64 (mem) : 0;
+
+  if (mem && write_number (dir, "memory.max", "memory.limit_in_bytes", limit, err) < 0)
+    return -1;
+  if (reservation && write_number (dir, "memory.low", "memory.soft_limit_in_bytes",
+                                   json_object_get_int64 (reservation), err) < 0)
+    return -1;
+  if (swap)
+    {
+      /* OCI memory.swap is memory + swap (v1 memsw); v2's memory.swap.max counts swap alone */
+      long long s = json_object_get_int64 (swap);
+      xasprintf (&v2_swap, "%s/memory.swap.max", dir);
+      if (access (v2_swap, F_OK) == 0)
+        return write_number (dir, "memory.swap.max", NULL, s < 0 ? -1 : (s > limit ? s - limit : 0), err);
+      return write_number (dir, NULL, "memory.memsw.limit_in_bytes", s, err);
+    }
+  return 0;
+}
+
+static int
+set_cpu (const char *dir, json_object *res, shim_error_t *err)
+{
   json_object *quota = shim_spec_get (res, "cpu.quota"), *period = shim_spec_get (res, "cpu.period");
-  json_object *shares = shim_spec_get (res, "cpu.shares"), *cpus = shim_spec_get (res, "cpu.cpus");
-  json_object *mems = shim_spec_get (res, "cpu.mems"), *devices = shim_spec_get (res, "devices");
+  json_object *shares = shim_spec_get (res, "cpu.shares");
+  long long q = quota ? json_object_get_int64 (quota) : -1, p = period ? json_object_get_int64 (period) : 100000;
   char buf[64];
   int r;
 
-  if (mem)
-    {
-      snprintf (buf, sizeof (buf), "%lld", (long long)json_object_get_int64 (mem));
-      r = write_if_exists (dir, "memory.max", json_object_get_int64 (mem) < 0 ? "max" : buf, err);
-      if (r == 0)
-        r = write_if_exists (dir, "memory.limit_in_bytes", buf, err);
-      if (r < 0)
-        return -1;
-    }
-  if (pids)
-    {
-      snprintf (buf, sizeof (buf), "%lld", (long long)json_object_get_int64 (pids));
-      if (write_if_exists (dir, "pids.max", json_object_get_int64 (pids) <= 0 ? "max" : buf, err) < 0)
-        return -1;
-    }
-  if (devices && json_object_is_type (devices, json_type_array) && set_devices (dir, devices, err) < 0)
-    return -1;
   if (shares)
     {
-      snprintf (buf, sizeof (buf), "%lld", (long long)json_object_get_int64 (shares));
-      if (write_if_exists (dir, "cpu.shares", buf, err) < 0)
+      long long v = json_object_get_int64 (shares);
+      /* v2 cpu.weight from v1 shares, as crun converts: [2, 262144] -> [1, 10000] */
+      if (write_number (dir, "cpu.weight", NULL, 1 + ((v - 2) * 9999) / 262142, err) < 0
+          || write_number (dir, NULL, "cpu.shares", v, err) < 0)
         return -1;
     }
+  if (!quota && !period)
+    return 0;
+  if (q > 0)
+    snprintf (buf, sizeof (buf), "%lld %lld", q, p);
+  else
+    snprintf (buf, sizeof (buf), "max %lld", p);
+  r = write_if_exists (dir, "cpu.max", buf, err);
+  if (r == 0)
+    {
+      if (write_number (dir, NULL, "cpu.cfs_period_us", p, err) < 0)
+        return -1;
+      r = quota ? write_number (dir, NULL, "cpu.cfs_quota_us", q > 0 ? q : -1, err) : 0;
+    }
+  return r < 0 ? -1 : 0;
+}
+
+static int
+set_limits (const char *dir, json_object *res, shim_error_t *err)
+{
+  json_object *pids = shim_spec_get (res, "pids.limit"), *weight = shim_spec_get (res, "blockIO.weight");
+  json_object *cpus = shim_spec_get (res, "cpu.cpus"), *mems = shim_spec_get (res, "cpu.mems");
+  json_object *devices = shim_spec_get (res, "devices");
+
+  if (set_memory (dir, res, err) < 0)
+    return -1;
+  if (pids && write_number (dir, "pids.max", NULL, json_object_get_int64 (pids) <= 0 ? -1 : json_object_get_int64 (pids), err) < 0)
+    return -1;
+  if (devices && json_object_is_type (devices, json_type_array) && set_devices (dir, devices, err) < 0)
+    return -1;
+  if (set_cpu (dir, res, err) < 0)
+    return -1;
   if ((cpus && write_if_exists (dir, "cpuset.cpus", json_object_get_string (cpus), err) < 0)
       || (mems && write_if_exists (dir, "cpuset.mems", json_object_get_string (mems), err) < 0))
     return -1;
-  if (quota)
-    {
-      long long q = json_object_get_int64 (quota), p = period ? json_object_get_int64 (period) : 100000;
-      if (q > 0)
-        snprintf (buf, sizeof (buf), "%lld %lld", q, p);
-      else
-        snprintf (buf, sizeof (buf), "max %lld", p);
-      r = write_if_exists (dir, "cpu.max", buf, err);
-      if (r == 0)
-        {
-          snprintf (buf, sizeof (buf), "%lld", p);
-          if (write_if_exists (dir, "cpu.cfs_period_us", buf, err) < 0)
-            return -1;
-          snprintf (buf, sizeof (buf), "%lld", q > 0 ? q : -1);
-          r = write_if_exists (dir, "cpu.cfs_quota_us", buf, err);
-        }
-      if (r < 0)
-        return -1;
-    }
+  if (weight
+      && (write_number (dir, "io.bfq.weight", "blkio.weight", json_object_get_int64 (weight), err) < 0
+          || write_number (dir, NULL, "blkio.bfq.weight", json_object_get_int64 (weight), err) < 0))
+    return -1;
   return 0;
 }
 
@@ -188,6 +227,27 @@ inherit_cpuset (const char *dir, shim_error_t *err)
   return 0;
 }
 
+/* cgroup v2: a child gets a controller's files only when its parent lists the controller in
+   cgroup.subtree_control.  Each one separately, errors ignored (a controller the parent lacks
+   leaves its limit file absent, which set_limits reports). */
+static void
+enable_v2_controllers (const char *parent)
+{
+  static const char *const wanted[] = { "+cpu", "+cpuset", "+memory", "+pids", "+io" };
+  cleanup_free char *control = NULL;
+  size_t i;
+
+  xasprintf (&control, "%s/cgroup.subtree_control", parent);
+  if (access (control, W_OK) < 0)
+    return;
+  for (i = 0; i < sizeof (wanted) / sizeof (wanted[0]); i++)
+    {
+      cleanup_close int fd = open (control, O_WRONLY | O_CLOEXEC);
+      if (fd >= 0 && shim_write_all (fd, wanted[i], strlen (wanted[i])) < 0)
+        continue;
+    }
+}
+
 /* mkdir -p BASE/PATH; returns 1 when BASE is not writable for us (EACCES, EPERM, EROFS). */
 static int
 make_cgroup_dir (const char *base, const char *path, char **out, shim_error_t *err)
@@ -198,8 +258,14 @@ make_cgroup_dir (const char *base, const char *path, char **out, shim_error_t *e
   for (p = dir + strlen (base) + 1;; p++)
     if (*p == '/' || *p == '\0')
       {
-        char c = *p;
+        char c = *p, *slash;
         *p = '\0';
+        if ((slash = strrchr (dir, '/')) != NULL && access ("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+          {
+            *slash = '\0';
+            enable_v2_controllers (dir);
+            *slash = '/';
+          }
         if (mkdir (dir, 0755) == 0)
           {
             if (inherit_cpuset (dir, err) < 0)
@@ -327,4 +393,54 @@ shim_set_cgroup (pid_t pid, json_object *spec, int warn_fd, shim_error_t *err)
   if (write_if_exists (dir, "cgroup.procs", buf, err) < 0)
     return shim_error_wrap (err, "cgroup");
   return 0;
+}
+
+/* The value of "KEY N" in a flat-keyed cgroup file, or -1. */
+static long long
+read_key (const char *file, const char *key)
+{
+  cleanup_close int fd = open (file, O_RDONLY | O_CLOEXEC);
+  char buf[2048], *p;
+  size_t klen = strlen (key);
+  ssize_t n;
+
+  if (fd < 0 || (n = shim_read_all (fd, buf, sizeof (buf) - 1)) < 0)
+    return -1;
+  buf[n] = '\0';
+  for (p = buf; p && *p; p = strchr (p, '\n') ? strchr (p, '\n') + 1 : NULL)
+    if (strncmp (p, key, klen) == 0 && p[klen] == ' ')
+      return strtoll (p + klen + 1, NULL, 10);
+  return -1;
+}
+
+char *
+shim_cgroup_oom_file (json_object *spec)
+{
+  json_object *ann = shim_spec_get (spec, "annotations"), *v = NULL;
+  const char *path = shim_spec_get_string (spec, "linux.cgroupsPath");
+  char *file = NULL;
+
+  if (ann && json_object_object_get_ex (ann, "dev.skiff.cgroup.path", &v) && json_object_get_string (v)[0])
+    {
+      xasprintf (&file, "%s/memory.events", json_object_get_string (v));
+      if (access (file, F_OK) == 0)
+        return file;
+      free (file);
+      file = NULL;
+    }
+  if (path == NULL || path[0] == '\0' || strstr (path, ".."))
+    return NULL;
+  while (*path == '/')
+    path++;
+  if (access ("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+    xasprintf (&file, "/sys/fs/cgroup/%s/memory.events", path);
+  else
+    xasprintf (&file, "/sys/fs/cgroup/memory/%s/memory.oom_control", path);
+  return file;
+}
+
+long long
+shim_cgroup_oom_kills (const char *oom_file)
+{
+  return oom_file ? read_key (oom_file, "oom_kill") : -1;
 }

@@ -24,4 +24,11 @@ int shim_set_cgroup (pid_t pid, json_object *spec, int warn_fd, shim_error_t *er
 /* Removes linux.cgroupsPath from every hierarchy (leaf first, then parents while empty). */
 void shim_cgroup_remove (const char *path);
 
+/* The file that counts the OOM kills of the container's memory cgroup (v2 memory.events, v1
+   memory.oom_control), malloc'd; NULL without a cgroup.  Taken from the spec before it is freed. */
+char *shim_cgroup_oom_file (json_object *spec);
+
+/* Its `oom_kill` count after the container's init was reaped; -1 when there is none to read. */
+long long shim_cgroup_oom_kills (const char *oom_file);
+
 #endif

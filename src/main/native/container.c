@@ -150,6 +150,10 @@ set_identity_after_maps (shim_container_t *c, shim_error_t *err)
       close (c->init_sync_fd);
       c->init_sync_fd = -1;
     }
+  /* the cgroup namespace only now that the shim placed us in our cgroup (as crun): its root is
+     the container's cgroup, so /proc/self/cgroup inside says "/" */
+  if ((c->clone_flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return shim_make_error (err, errno, "unshare cgroup namespace");
   if (!(c->clone_flags & CLONE_NEWUSER))
     return 0;
   if (setresgid (0, 0, 0) < 0)
@@ -379,7 +383,7 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
   c->init_err_fd = errp[1];
   c->init_sync_fd = sock[1];
 
-  pid = syscall (SYS_clone, (unsigned long)c->clone_flags | SIGCHLD, 0, NULL, NULL, 0);
+  pid = syscall (SYS_clone, (unsigned long)(c->clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD, 0, NULL, NULL, 0);
   if (pid < 0)
     return shim_make_error (err, errno, "clone");
   if (pid == 0)

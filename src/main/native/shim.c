@@ -36,6 +36,7 @@
 
 #include "attach.h"
 #include "cloned_binary.h"
+#include "cgroup.h"
 #include "container.h"
 #include "exec.h"
 #include "oci.h"
@@ -271,6 +272,7 @@ main (int argc, char **argv)
   shim_container_t c;
   shim_attach_t attach;
   struct shim_supervise_opts_s sup;
+  char *oom_file = NULL;
   const char *env_fd = getenv ("_SKIFF_SYNC_FD");
   int sync_fd = -1, await_fd = -1, answered_fd = -1, oci;
   cleanup_free char *default_root = NULL;
@@ -346,10 +348,11 @@ main (int argc, char **argv)
   shim_error_release (&err);
   close (sync_fd);
   close (answered_fd);
+  oom_file = o.mode == MODE_EXEC ? NULL : shim_cgroup_oom_file (c.spec); /* before the spec goes */
   shim_container_free (&c);
   malloc_trim (0); /* the parsed spec and the seccomp filter are freed: give their pages back */
   sup = (struct shim_supervise_opts_s){ .log_fd = log_fd, .exit_file = o.exit_file, .attach = &attach,
-                                       .hold_output = o.hold_output };
+                                       .hold_output = o.hold_output, .oom_file = oom_file };
   if (shim_supervise (&c, &sup, &err) < 0)
     return 1;
   return 0;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "console.h"
 #include "log.h"
 #include "supervise.h"
@@ -42,6 +43,13 @@ shim_block_signals (sigset_t *old, shim_error_t *err)
 int
 shim_format_exit_status (int wait_status, const struct timespec *finished, char *buf, size_t size)
 {
+  return shim_format_exit_status_oom (wait_status, finished, 0, buf, size);
+}
+
+int
+shim_format_exit_status_oom (int wait_status, const struct timespec *finished, long long oom_kills, char *buf,
+                             size_t size)
+{
   char ts[64];
   int code = 0, sig = 0;
 
@@ -53,6 +61,9 @@ shim_format_exit_status (int wait_status, const struct timespec *finished, char 
       code = 128 + sig;
     }
   shim_format_rfc3339nano (finished, ts, sizeof (ts));
+  if (oom_kills > 0)
+    return snprintf (buf, size, "{\"exitCode\":%d,\"signal\":%d,\"oom\":true,\"oomKills\":%lld,\"finishedAt\":\"%s\"}\n",
+                     code, sig, oom_kills, ts);
   return snprintf (buf, size, "{\"exitCode\":%d,\"signal\":%d,\"oom\":false,\"finishedAt\":\"%s\"}\n", code,
                    sig, ts);
 }
@@ -312,7 +323,8 @@ shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *o, shim
     int n;
 
     clock_gettime (CLOCK_REALTIME, &now);
-    n = shim_format_exit_status (status, &now, line, sizeof (line));
+    /* after the reap, before the file: the memory cgroup's OOM kills (issue 3, OOMKilled) */
+    n = shim_format_exit_status_oom (status, &now, shim_cgroup_oom_kills (o->oom_file), line, sizeof (line));
     ret = shim_write_file_atomic (o->exit_file, line, n, err);
   }
   if (o->attach)

@@ -38,6 +38,7 @@ struct shim_supervise_opts_s
   const char *exit_file;
   shim_attach_t *attach; /* listen_fd -1: no attach socket */
   int hold_output;
+  const char *oom_file; /* the memory cgroup's OOM-kill counter (cgroup.h), NULL = none */
 };
 
 int shim_block_signals (sigset_t *old, shim_error_t *err);
@@ -45,5 +46,9 @@ int shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *opt
 
 /* Pure: the exit file's JSON for a wait status (tests). */
 int shim_format_exit_status (int wait_status, const struct timespec *finished, char *buf, size_t size);
+/* The same with the memory cgroup's OOM-kill count: > 0 adds "oom":true and "oomKills":N (older
+   files, and containers without a memory cgroup, have "oom":false and no oomKills). */
+int shim_format_exit_status_oom (int wait_status, const struct timespec *finished, long long oom_kills, char *buf,
+                                 size_t size);
 
 #endif

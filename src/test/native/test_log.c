@@ -112,6 +112,12 @@ test_exit_status (void)
       "exit 3 -> exitCode 3, signal 0, finishedAt");
   shim_format_exit_status (SIGKILL, &ts, buf, sizeof (buf));
   OK (strncmp (buf, "{\"exitCode\":137,\"signal\":9,", 27) == 0, "killed by SIGKILL -> 137, signal 9");
+  shim_format_exit_status_oom (SIGKILL, &ts, 2, buf, sizeof (buf));
+  OK (STREQ (buf, "{\"exitCode\":137,\"signal\":9,\"oom\":true,\"oomKills\":2,"
+                  "\"finishedAt\":\"2023-11-14T22:13:20.000000001Z\"}\n"),
+      "OOM kills in the cgroup -> oom true, oomKills 2");
+  shim_format_exit_status_oom (0, &ts, -1, buf, sizeof (buf));
+  OK (strstr (buf, "\"oom\":false,\"finishedAt\"") != NULL, "no memory cgroup (-1) -> oom false, no oomKills");
 }
 
 int

@@ -99,7 +99,7 @@ public final class ContainerMapper {
     s.put("Running", c.state() == ContainerState.RUNNING);
     s.put("Paused", c.state() == ContainerState.PAUSED);
     s.put("Restarting", false);
-    s.put("OOMKilled", false);
+    s.put("OOMKilled", c.oomKilled());
     s.put("Dead", false);
     s.put("Pid", c.pid());
     s.put("ConmonPid", 0);
@@ -274,12 +274,15 @@ public final class ContainerMapper {
     h.put("ShmSize", 65536000);
     h.put("Runtime", "oci");
     h.put("Memory", r.memoryLimit());
+    h.put("MemoryReservation", r.memoryReservation());
     h.put("MemorySwap", r.memorySwap());
-    h.put("NanoCpus", r.cpuPeriod() > 0 ? r.cpuQuota() * 1_000_000_000L / r.cpuPeriod() : 0);
+    h.put("NanoCpus", dev.skiff.engine.container.CgroupResources.nanoCpus(r));
     h.put("CpuQuota", r.cpuQuota());
     h.put("CpuPeriod", r.cpuPeriod());
-    h.put("CpuShares", 0);
-    h.put("CpusetCpus", "");
+    h.put("CpuShares", r.cpuShares());
+    h.put("CpusetCpus", r.cpusetCpus());
+    h.put("CpusetMems", r.cpusetMems());
+    h.put("BlkioWeight", r.blkioWeight());
     h.put("PidsLimit", r.pidsLimit());
     h.put("Ulimits", ulimits(c));
     h.put("Devices", List.of());

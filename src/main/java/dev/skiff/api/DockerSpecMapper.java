@@ -20,7 +20,7 @@ public final class DockerSpecMapper {
   public static ContainerSpec toSpec(String name, DockerCreateRequest r) {
     var h = r.hostConfig() != null ? r.hostConfig()
         : new DockerCreateRequest.HostConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null);
     var policy = h.restartPolicy();
     var basic = new ContainerSpec.Basic(name, r.image(), r.cmd(), r.entrypoint(), env(r.env()), r.workingDir(),
         r.user(), bool(r.tty()), bool(r.openStdin()), r.labels(), Map.of(), r.hostname(),
@@ -33,11 +33,7 @@ public final class DockerSpecMapper {
     var security = new ContainerSpec.Security(h.capAdd(), h.capDrop(), bool(h.privileged()), so.noNewPrivileges,
         so.seccomp, "default", so.apparmor, so.labels, so.mask, so.unmask,
         h.usernsMode() == null ? "" : h.usernsMode(), "", null, null);
-    long period = h.nanoCpus() != null && h.nanoCpus() > 0 ? 100_000 : 0;
-    long quota = period > 0 ? h.nanoCpus() * period / 1_000_000_000L : 0;
-    var resources = new ContainerSpec.Resources(
-        h.ulimits() == null ? null : h.ulimits().stream().map(u -> new ContainerSpec.Rlimit(u.name(), u.hard(), u.soft())).toList(),
-        num(h.memory()), num(h.memorySwap()), quota, period, num(h.pidsLimit()));
+    var resources = resources(h);
     String mode = h.networkMode() == null || h.networkMode().equals("default") || h.networkMode().equals("bridge")
         ? "" : h.networkMode();
     return new ContainerSpec(basic, storage, security, resources, network(r, h, mode));
@@ -58,6 +54,36 @@ public final class DockerSpecMapper {
     }
     List<String> exposed = r.exposedPorts() == null ? List.of() : List.copyOf(r.exposedPorts().keySet());
     return new ContainerSpec.Network(mode, ports, List.of(), Boolean.TRUE.equals(h.publishAllPorts()), exposed);
+  }
+
+  /**
+   * Docker's resource fields as podman's compat handler maps them: NanoCpus to a 100ms period and
+   * its quota (both with CpuQuota/CpuPeriod is Docker's "conflicting options" error), Memory
+   * without MemorySwap gets twice the memory as memory+swap, PidsLimit 0 or -1 is unlimited.
+   */
+  static ContainerSpec.Resources resources(DockerCreateRequest.HostConfig h) {
+    long nano = num(h.nanoCpus());
+    long quota = num(h.cpuQuota());
+    long period = num(h.cpuPeriod());
+    if (nano > 0 && (quota > 0 || period > 0)) {
+      throw new InvalidArgumentException("Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set");
+    }
+    if (nano < 0) {
+      throw new InvalidArgumentException("invalid NanoCpus " + nano + ": must not be negative");
+    }
+    if (nano > 0) {
+      period = 100_000;
+      quota = nano * period / 1_000_000_000L;
+    }
+    long memory = num(h.memory());
+    long swap = num(h.memorySwap());
+    if (memory > 0 && swap == 0) {
+      swap = 2 * memory;
+    }
+    return new ContainerSpec.Resources(
+        h.ulimits() == null ? null : h.ulimits().stream().map(u -> new ContainerSpec.Rlimit(u.name(), u.hard(), u.soft())).toList(),
+        memory, swap, quota, period, Math.max(num(h.pidsLimit()), 0), num(h.memoryReservation()), num(h.cpuShares()),
+        h.cpusetCpus(), h.cpusetMems(), num(h.blkioWeight()), false);
   }
 
   private static Map<String, String> env(List<String> env) {

@@ -74,8 +74,16 @@ public final class SpecGeneratorMapper {
     Map<String, Object> mem = (Map<String, Object>) res.getOrDefault("memory", Map.of());
     Map<String, Object> cpu = (Map<String, Object>) res.getOrDefault("cpu", Map.of());
     Map<String, Object> pids = (Map<String, Object>) res.getOrDefault("pids", Map.of());
+    Map<String, Object> io = (Map<String, Object>) res.getOrDefault("blockIO", Map.of());
+    Object huge = res.get("hugepageLimits");
     return new ContainerSpec.Resources(rl, num(mem.get("limit")), num(mem.get("swap")), num(cpu.get("quota")),
-        num(cpu.get("period")), num(pids.get("limit")));
+        num(cpu.get("period")), num(pids.get("limit")), num(mem.get("reservation")), num(cpu.get("shares")),
+        str(cpu.get("cpus")), str(cpu.get("mems")), num(io.get("weight")),
+        huge instanceof List<?> l && !l.isEmpty());
+  }
+
+  private static String str(Object o) {
+    return o == null ? "" : o.toString();
   }
 
   private static long port(Object o) {

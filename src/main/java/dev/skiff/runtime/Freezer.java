@@ -4,34 +4,37 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * Pauses containers with the cgroup v1 freezer: a root skiffd on a host whose freezer hierarchy
- * is mounted at {@code /sys/fs/cgroup/freezer} moves a container's processes into
- * {@code skiff/<id>} there and freezes it. Without a writable freezer (rootless on cgroup v1,
- * no delegated cgroup v2 tree) {@link #unavailableReason()} says why, and pausing is refused.
+ * Pauses containers by freezing the cgroup skiff-shim placed them in at start (see
+ * {@link Cgroups}): {@code skiff/<id>} of the v1 freezer hierarchy, or the container's v2
+ * directory ({@code cgroup.freeze}). Every process of the container, exec'd ones included, is in
+ * it. Without a writable freezer (rootless on cgroup v1, no delegated cgroup v2 tree)
+ * {@link #unavailableReason()} says why, and pausing is refused.
  */
 public final class Freezer {
 
   private final Path root;
   private final boolean daemonIsRoot;
+  private final Cgroups cgroups;
 
-  public Freezer(Path freezerMount, boolean daemonIsRoot) {
+  Freezer(Path freezerMount, boolean daemonIsRoot, Cgroups cgroups) {
     this.root = freezerMount;
     this.daemonIsRoot = daemonIsRoot;
+    this.cgroups = cgroups;
   }
 
   public static Freezer forHost(boolean daemonIsRoot) {
-    return new Freezer(Path.of("/sys/fs/cgroup/freezer"), daemonIsRoot);
+    return new Freezer(Path.of("/sys/fs/cgroup/freezer"), daemonIsRoot, Cgroups.forHost(daemonIsRoot));
   }
 
   /** Empty when pausing works here; otherwise the reason, worded for an error message. */
   public Optional<String> unavailableReason() {
+    if (cgroups.v2()) {
+      return cgroups.usable() ? Optional.empty() : Optional.of("a rootless skiffd has no delegated cgroup v2 tree to"
+          + " freeze containers in; pausing needs a root skiffd or cgroup v2 delegation");
+    }
     if (!Files.exists(root.resolve("cgroup.procs"))) {
       return Optional.of("this host has no cgroup v1 freezer hierarchy at " + root
           + " and skiffd has no delegated cgroup v2 tree");
@@ -43,54 +46,44 @@ public final class Freezer {
     return Optional.empty();
   }
 
-  /**
-   * Moves every process {@code pids} reports into the container's freezer cgroup (again until no
-   * new one appears, so a fork during the move is caught) and freezes it.
-   */
-  public void freeze(String id, Supplier<List<Long>> pids) throws IOException {
-    Path dir = root.resolve("skiff").resolve(id);
-    Files.createDirectories(dir);
-    Set<Long> moved = new HashSet<>();
-    for (int round = 0; round < 20; round++) {
-      boolean any = false;
-      for (long pid : pids.get()) {
-        if (moved.add(pid)) {
-          try {
-            Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid), StandardCharsets.US_ASCII);
-            any = true;
-          } catch (IOException gone) {
-            // exited meanwhile
-          }
-        }
-      }
-      if (!any) {
-        break;
-      }
-    }
-    write(dir, "FROZEN");
-    for (int i = 0; i < 500 && !state(dir).equals("FROZEN"); i++) {
+  /** Freezes the container's cgroup and waits (up to 1s) until the kernel reports it frozen. */
+  public void freeze(String id) throws IOException {
+    Path dir = dirOf(id).orElseThrow(() -> new IOException("container " + id + " has no freezer cgroup (it was started"
+        + " without one, by an older skiffd or a rootless one); restart it to pause it"));
+    write(dir, true);
+    for (int i = 0; i < 500 && !frozen(dir); i++) {
       sleep(2);
     }
-    if (!state(dir).equals("FROZEN")) {
-      write(dir, "THAWED");
+    if (!frozen(dir)) {
+      write(dir, false);
       throw new IOException("the freezer of container " + id + " did not reach FROZEN within 1s");
     }
   }
 
   public void thaw(String id) throws IOException {
-    Path dir = root.resolve("skiff").resolve(id);
-    if (Files.isDirectory(dir)) {
-      write(dir, "THAWED");
+    Optional<Path> dir = dirOf(id);
+    if (dir.isPresent()) {
+      write(dir.get(), false);
     }
   }
 
-  /** Removes the container's (then empty) freezer cgroup; nothing to do when it has none. */
-  public void remove(String id) {
-    try {
-      Files.deleteIfExists(root.resolve("skiff").resolve(id));
-    } catch (IOException | RuntimeException e) {
-      // still has processes, or no freezer: nothing to clean
+  private Optional<Path> dirOf(String id) {
+    return cgroups.dir("freezer", id);
+  }
+
+  private void write(Path dir, boolean freeze) throws IOException {
+    if (cgroups.v2()) {
+      Files.writeString(dir.resolve("cgroup.freeze"), freeze ? "1" : "0", StandardCharsets.US_ASCII);
+    } else {
+      write(dir, freeze ? "FROZEN" : "THAWED");
     }
+  }
+
+  private boolean frozen(Path dir) throws IOException {
+    if (cgroups.v2()) {
+      return Files.readString(dir.resolve("cgroup.events"), StandardCharsets.US_ASCII).contains("frozen 1");
+    }
+    return state(dir).equals("FROZEN");
   }
 
   private static void write(Path dir, String state) throws IOException {

@@ -46,7 +46,11 @@ public class ContainerProcesses {
       }
       java.time.Instant t = java.time.Instant.now();
       long now = t.getEpochSecond() * 1_000_000_000L + t.getNano();
-      ContainerStats s = ContainerStats.of(c, procs, previous.get(c.id()), now, memLimit, PAGE_SIZE, table.netBytes(c.pid()));
+      dev.skiff.runtime.Cgroups cg = containers.cgroups();
+      var figures = new ContainerStats.CgroupFigures(cg.cpuNanos(c.id()), cg.memoryUsage(c.id()), cg.memoryLimit(c.id()),
+          cg.pidsCurrent(c.id()));
+      ContainerStats s = ContainerStats.of(c, procs, previous.get(c.id()), now, memLimit, PAGE_SIZE,
+          table.netBytes(c.pid()), figures);
       previous.put(c.id(), s.sample());
       out.add(s);
     }

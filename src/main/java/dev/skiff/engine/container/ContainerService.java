@@ -81,8 +81,12 @@ public class ContainerService {
 
   void onStart(@Observes StartupEvent ev) {
     freezer = dev.skiff.runtime.Freezer.forHost(!config.rootless());
+    cgroups = dev.skiff.runtime.Cgroups.forHost(!config.rootless());
     exitWatcher = new ExitWatcher(dirs.exits(), this::onExit);
     reconcile();
+    if (cgroups.usable()) { // cgroups of containers removed while the daemon was down
+      cgroups.removeStale(store.all().stream().map(ContainerRecord::id).collect(java.util.stream.Collectors.toSet()));
+    }
   }
 
   void onStop(@Observes ShutdownEvent ev) {
@@ -131,7 +135,7 @@ public class ContainerService {
     List<String> warnings = new java.util.ArrayList<>(networkWarnings);
     warnings.addAll(r.warnings());
     ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
-        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), warnings, 0, false);
+        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), warnings, 0, false, false);
     boolean inserted = r.autoRange().isPresent()
         ? store.insert(c, SubIdAllocations.forContainer(id, r.autoRange().get()))
         : store.insert(c);
@@ -239,6 +243,7 @@ public class ContainerService {
   private void startLocked(ContainerRecord c) {
     dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
     dirs.clearExit(c.id());
+    cgroups.remove(c.id()); // a new run starts with fresh counters (OOM kills, CPU time) in new cgroups
     OciSpec oci = resolver.forStart(c, dirs);
     List<OciSpec.Mount> mounts = new java.util.ArrayList<>(oci.mounts());
     mounts.addAll(network.etcFiles(c, dirs.bundle(c.id()), oci.hostname(), oci.mounts(),
@@ -430,15 +435,24 @@ public class ContainerService {
       if (!c.isRunning()) {
         return null;
       }
-      recordExitLocked(c, status.exitCode(), status.finishedAt() == null ? Instant.now() : status.finishedAt());
+      recordExitLocked(c, status.exitCode(), status.finishedAt() == null ? Instant.now() : status.finishedAt(),
+          status.oom());
       return null;
     });
   }
 
   private void recordExitLocked(ContainerRecord c, int exitCode, Instant at) {
+    recordExitLocked(c, exitCode, at, false);
+  }
+
+  /** {@code oom}: the shim found OOM kills in the container's memory cgroup (Docker's "oom" event first). */
+  private void recordExitLocked(ContainerRecord c, int exitCode, Instant at, boolean oom) {
     network.down(c.id());
-    ContainerRecord exited = c.exited(exitCode, at);
+    ContainerRecord exited = c.exited(exitCode, at, oom);
     save(exited);
+    if (oom) {
+      events.emit("container", "oom", c.id(), attributes(exited));
+    }
     Map<String, String> attrs = attributes(exited);
     attrs.put("containerExitCode", Integer.toString(exitCode));
     events.emit("container", "died", c.id(), attrs);
@@ -485,7 +499,7 @@ public class ContainerService {
         ContainerRecord cur = reload(c.id());
         Optional<ExitStatus> exit = exitWatcher.read(cur.id());
         if (exit.isPresent()) {
-          recordExitLocked(cur, exit.get().exitCode(), exit.get().finishedAt());
+          recordExitLocked(cur, exit.get().exitCode(), exit.get().finishedAt(), exit.get().oom());
         } else if (!Signals.alive(cur.pid())) {
           LOG.warnf("container %s: process %d is gone and left no exit status", cur.id(), cur.pid());
           recordExitLocked(cur, -1, Instant.now());
@@ -656,7 +670,9 @@ public class ContainerService {
     } catch (RuntimeException e) {
       removeInUserNamespace(c, e);
     }
-    freezer.remove(c.id());
+    if (!cgroups.remove(c.id())) {
+      LOG.warnf("container %s: its cgroup still has processes; removed at the next daemon start", c.id());
+    }
     network.down(c.id());
     ttySizes.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
@@ -677,8 +693,7 @@ public class ContainerService {
         throw new ContainerStateException("pausing container " + c.id() + " is not possible: " + why);
       });
       try {
-        freezer.freeze(c.id(), () -> processTable.inPidNamespaceOf(c.pid()).stream()
-            .map(dev.skiff.runtime.ProcessTable.Proc::hostPid).toList());
+        freezer.freeze(c.id());
       } catch (java.io.IOException | IllegalStateException e) {
         throw new ContainerStateException("pausing container " + c.id() + ": " + e.getMessage());
       }
@@ -735,8 +750,13 @@ public class ContainerService {
     LOG.warnf("container %s removed from the store, but its files could not all be deleted: %s", c.id(), denied.getMessage());
   }
 
-  private final dev.skiff.runtime.ProcessTable processTable = new dev.skiff.runtime.ProcessTable();
   private dev.skiff.runtime.Freezer freezer = dev.skiff.runtime.Freezer.forHost(false);
+  private dev.skiff.runtime.Cgroups cgroups = dev.skiff.runtime.Cgroups.forHost(false);
+
+  /** The host's cgroups as this daemon uses them (none for a rootless one here). */
+  dev.skiff.runtime.Cgroups cgroups() {
+    return cgroups;
+  }
 
   // ---- rename ---------------------------------------------------------------------------------
 

@@ -93,15 +93,35 @@ public record ContainerSpec(Basic basic, Storage storage, Security security, Res
 
   public record Rlimit(String type, long hard, long soft) {}
 
-  /** @param memoryLimit bytes, 0 = unlimited; @param pidsLimit 0 = unlimited */
+  /**
+   * The cgroup limits and rlimits asked for (0 or "" = not asked for).
+   *
+   * @param memoryLimit bytes
+   * @param memorySwap memory + swap in bytes (OCI's memory.swap, v1 memsw), -1 = unlimited swap
+   * @param pidsLimit 0 or negative = unlimited
+   * @param memoryReservation bytes (soft limit)
+   * @param cpusetCpus, cpusetMems lists as "0-1,3"
+   * @param blkioWeight 10..1000
+   * @param hugepageLimits hugetlb limits were asked for (libpod resource_limits.hugepageLimits)
+   */
   public record Resources(List<Rlimit> rlimits, long memoryLimit, long memorySwap, long cpuQuota, long cpuPeriod,
-      long pidsLimit) {
+      long pidsLimit, long memoryReservation, long cpuShares, String cpusetCpus, String cpusetMems, long blkioWeight,
+      boolean hugepageLimits) {
     public Resources {
       rlimits = rlimits == null ? List.of() : List.copyOf(rlimits);
+      cpusetCpus = orEmpty(cpusetCpus);
+      cpusetMems = orEmpty(cpusetMems);
+    }
+
+    public Resources(List<Rlimit> rlimits, long memoryLimit, long memorySwap, long cpuQuota, long cpuPeriod,
+        long pidsLimit) {
+      this(rlimits, memoryLimit, memorySwap, cpuQuota, cpuPeriod, pidsLimit, 0, 0, "", "", 0, false);
     }
 
     public boolean hasCgroupLimits() {
-      return memoryLimit > 0 || memorySwap > 0 || cpuQuota > 0 || pidsLimit > 0;
+      return memoryLimit > 0 || memorySwap != 0 || cpuQuota > 0 || cpuPeriod > 0 || pidsLimit > 0
+          || memoryReservation > 0 || cpuShares > 0 || !cpusetCpus.isEmpty() || !cpusetMems.isEmpty()
+          || blkioWeight > 0 || hugepageLimits;
     }
   }
 

@@ -2,10 +2,13 @@ package dev.skiff.engine.container;
 
 import dev.skiff.runtime.ProcessTable;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * Resource figures of one container at one moment, in podman's {@code ContainerStats} terms. Read
- * from /proc, because skiffd has no cgroup of its own on hosts without a delegated cgroup v2 tree:
+ * Resource figures of one container at one moment, in podman's {@code ContainerStats} terms. When
+ * the container has cgroups (a root skiffd, see {@link dev.skiff.runtime.Cgroups}) CPU, memory
+ * (usage and limit) and the number of tasks come from them ({@link CgroupFigures}); otherwise
+ * from /proc:
  * CPU is the processes' user+system time plus that of the children they reaped, memory the sum of
  * their resident sets (shared pages counted once per process), block I/O their read/write bytes,
  * network the container's own network namespace (0 with {@code --network host/none} loopback only).
@@ -40,9 +43,18 @@ public record ContainerStats(
     return new Sample(cpuNano, systemNano);
   }
 
-  /** Sums the processes' figures; {@code previous} null means "since the container started". */
+  /**
+   * What the container's cgroups say (each empty when it has no such cgroup): CPU ns (cpuacct),
+   * memory in use and its limit (memory; no limit: empty), tasks (pids.current).
+   */
+  public record CgroupFigures(OptionalLong cpuNano, OptionalLong memUsage, OptionalLong memLimit, OptionalLong pids) {
+    public static final CgroupFigures NONE = new CgroupFigures(OptionalLong.empty(), OptionalLong.empty(),
+        OptionalLong.empty(), OptionalLong.empty());
+  }
+
+  /** Sums the processes' figures, or takes the cgroups'; {@code previous} null means "since the container started". */
   static ContainerStats of(ContainerRecord c, List<ProcessTable.Proc> procs, Sample previous, long nowNano, long memLimit,
-      long pageSize, long[] net) {
+      long pageSize, long[] net, CgroupFigures cg) {
     long ticks = 0;
     long sysTicks = 0;
     long rss = 0;
@@ -57,7 +69,10 @@ public record ContainerStats(
       write += p.writeBytes();
       tasks += Long.parseLong(p.status().getOrDefault("Threads", "1"));
     }
-    long cpuNano = ticks * NANOS_PER_TICK;
+    long cpuNano = cg.cpuNano().orElse(ticks * NANOS_PER_TICK);
+    rss = cg.memUsage().orElse(rss);
+    memLimit = cg.memLimit().isPresent() ? Math.min(cg.memLimit().getAsLong(), memLimit) : memLimit;
+    tasks = cg.pids().orElse(tasks);
     long started = c.startedAt().getEpochSecond() * 1_000_000_000L + c.startedAt().getNano();
     Sample prev = previous == null ? new Sample(0, started) : previous;
     return new ContainerStats(c.id(), c.name(), cpuNano, sysTicks * NANOS_PER_TICK, nowNano,

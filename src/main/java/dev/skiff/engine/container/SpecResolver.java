@@ -127,10 +127,7 @@ public class SpecResolver {
     List<OciSpec.Mount> mounts = new ArrayList<>(MountResolver.standard(false));
     mounts.addAll(MountResolver.requested(spec.storage(), v -> volumes.forContainer(id, v.name(), v.dest()).mountpoint()));
     String net = network(spec.network());
-    if (spec.resources().hasCgroupLimits()) {
-      warnings.add("Resource limits are not supported and ignored: skiffd has no delegated cgroup on this host"
-          + " (cgroup " + host.cgroupVersion() + ")");
-    }
+    JsonNode resources = resources(spec.resources(), warnings);
     var process = new OciSpec.Process(b.terminal(), new OciSpec.User(user.uid(), user.gid(), umask(b.umask()),
         user.additionalGids().isEmpty() ? null : user.additionalGids()),
         cl.args(), ProcessResolver.env(b, ic, hostname), ProcessResolver.cwd(b, ic),
@@ -142,7 +139,7 @@ public class SpecResolver {
     var linux = new OciSpec.Linux(
         ids.newUserNamespace() ? mappings(ids.uidMap().toOciList()) : null,
         ids.newUserNamespace() ? mappings(ids.gidMap().toOciList()) : null,
-        namespaces(ids, net), masked.masked(), masked.readOnly(), seccomp, null, null, null);
+        namespaces(ids, net), masked.masked(), masked.readOnly(), seccomp, null, resources, null);
     Map<String, String> annotations = new LinkedHashMap<>(b.annotations());
     annotations.put("dev.skiff.entrypoint.length", Integer.toString(cl.entrypoint().size()));
     OciSpec oci = new OciSpec(OciSpec.VERSION, process, new OciSpec.Root("rootfs", spec.storage().readOnlyRootfs()),
@@ -374,6 +371,38 @@ public class SpecResolver {
     layerIdMaps(stored).forEach(a::put);
     return new OciSpec(stored.ociVersion(), stored.process(),
         new OciSpec.Root(dirs.rootfs(c.id()).toString(), stored.root().readonly()), stored.hostname(), stored.mounts(),
-        stored.linux(), a);
+        cgroups().usable() && stored.linux().cgroupsPath() == null
+            ? stored.linux().withCgroupsPath(cgroups().pathFor(c.id())) : stored.linux(), a);
+  }
+
+  /** Podman's warning on a rootless cgroup v1 host (pkg/specgen/generate/validate.go), word for word. */
+  static final String ROOTLESS_V1_WARNING = "Resource limits are not supported and ignored on cgroups V1 rootless systems";
+
+  /**
+   * The request's cgroup limits as OCI {@code linux.resources} (null when none). A root daemon
+   * applies them (see {@link dev.skiff.runtime.Cgroups}) and refuses one the host cannot apply,
+   * naming it; a rootless one has no cgroup of its own here and warns as rootless Podman does.
+   */
+  private JsonNode resources(ContainerSpec.Resources r, List<String> warnings) {
+    if (!r.hasCgroupLimits()) {
+      return null;
+    }
+    CgroupResources.validate(r);
+    dev.skiff.runtime.Cgroups cg = cgroups();
+    if (identity.rootless()) {
+      warnings.add(cg.v2() ? "Resource limits are not supported and ignored: skiffd has no delegated cgroup v2 tree"
+          : ROOTLESS_V1_WARNING);
+      return null;
+    }
+    for (CgroupResources.Need n : CgroupResources.needs(r)) {
+      cg.missing(n.setting(), n.controller(), n.v1Files()).ifPresent(why -> {
+        throw new InvalidArgumentException(why);
+      });
+    }
+    return CgroupResources.oci(r).orElse(null);
+  }
+
+  private dev.skiff.runtime.Cgroups cgroups() {
+    return dev.skiff.runtime.Cgroups.forHost(!identity.rootless());
   }
 }

@@ -58,7 +58,21 @@ public record OciSpec(
       JsonNode seccomp,
       Map<String, String> sysctl,
       JsonNode resources,
-      String mountLabel) {}
+      String mountLabel,
+      String cgroupsPath) {
+
+    public Linux(List<IdMapping> uidMappings, List<IdMapping> gidMappings, List<Namespace> namespaces,
+        List<String> maskedPaths, List<String> readonlyPaths, JsonNode seccomp, Map<String, String> sysctl,
+        JsonNode resources, String mountLabel) {
+      this(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, seccomp, sysctl, resources, mountLabel, null);
+    }
+
+    /** The same with the container's cgroup path (skiff-shim creates it in every hierarchy). */
+    public Linux withCgroupsPath(String path) {
+      return new Linux(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, seccomp, sysctl, resources,
+          mountLabel, path);
+    }
+  }
 
   public record IdMapping(long containerID, long hostID, long size) {}
 

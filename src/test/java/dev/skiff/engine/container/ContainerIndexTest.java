@@ -43,7 +43,7 @@ class ContainerIndexTest {
         new ContainerSpec.Security(null, null, false, false, "", "", "", null, null, null, "", "", null, null),
         new ContainerSpec.Resources(null, 0, 0, 0, 0, 0), new ContainerSpec.Network("none"));
     return new ContainerRecord(id, name, spec, "imgid", "img", Instant.ofEpochSecond(createdSecond),
-        ContainerState.CREATED, 0, 0, null, null, "", JsonNodeFactory.instance.objectNode(), List.of(), 0, false);
+        ContainerState.CREATED, 0, 0, null, null, "", JsonNodeFactory.instance.objectNode(), List.of(), 0, false, false);
   }
 
   private static String id(String prefix) {

@@ -42,7 +42,14 @@ public record DockerCreateRequest(
       @JsonProperty("PortBindings") Map<String, List<Map<String, String>>> portBindings,
       @JsonProperty("PublishAllPorts") Boolean publishAllPorts,
       @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
-      @JsonProperty("UsernsMode") String usernsMode) {}
+      @JsonProperty("UsernsMode") String usernsMode,
+      @JsonProperty("MemoryReservation") Long memoryReservation,
+      @JsonProperty("CpuShares") Long cpuShares,
+      @JsonProperty("CpuQuota") Long cpuQuota,
+      @JsonProperty("CpuPeriod") Long cpuPeriod,
+      @JsonProperty("CpusetCpus") String cpusetCpus,
+      @JsonProperty("CpusetMems") String cpusetMems,
+      @JsonProperty("BlkioWeight") Long blkioWeight) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Ulimit(@JsonProperty("Name") String name, @JsonProperty("Soft") long soft, @JsonProperty("Hard") long hard) {}
