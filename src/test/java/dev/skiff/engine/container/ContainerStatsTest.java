@@ -20,7 +20,7 @@ class ContainerStatsTest {
             false, "", 0, ""),
         new ContainerSpec.Storage(null, null, false),
         new ContainerSpec.Security(null, null, false, false, "", "", "", null, null, null, "", "", null, null),
-        new ContainerSpec.Resources(null, 0, 0, 0, 0, 0), new ContainerSpec.Network("none", 0));
+        new ContainerSpec.Resources(null, 0, 0, 0, 0, 0), new ContainerSpec.Network("none"));
     return new ContainerRecord("a".repeat(64), "c", spec, "imgid", "img", Instant.ofEpochSecond(1),
         ContainerState.RUNNING, 10, 0, Instant.ofEpochSecond(100), null, "", JsonNodeFactory.instance.objectNode(),
         List.of(), 0, false, false);
