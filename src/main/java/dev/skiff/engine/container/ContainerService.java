@@ -81,6 +81,7 @@ public class ContainerService {
     freezer = dev.skiff.runtime.Freezer.forHost(!config.rootless());
     exitWatcher = new ExitWatcher(dirs.exits(), this::onExit);
     reconcile();
+    mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
   }
 
   void onStop(@Observes ShutdownEvent ev) {
@@ -115,8 +116,23 @@ public class ContainerService {
         }
       }
     }
+    copyLayersOrUndo(c, image);
     events.emit("container", "create", id, attributes(c));
     return c;
+  }
+
+  /**
+   * Rootless containers with their own ID map get their layer copies at create, as podman does
+   * (the cost and any error belong to create); a failure removes the container again.
+   */
+  private void copyLayersOrUndo(ContainerRecord c, ResolvedImage image) {
+    try {
+      mapped.lowerDirs(c.oci(), image.layersTopFirst());
+    } catch (RuntimeException e) {
+      store.delete(c.id());
+      mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
+      throw e;
+    }
   }
 
   /** Resolves and stores a new container; its {@code --userns=auto} range goes in the same transaction. */
@@ -211,12 +227,16 @@ public class ContainerService {
 
   private void startLocked(ContainerRecord c) {
     dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
+    mapped.ownContainerDirs(c.oci(), dirs.upper(c.id()), dirs.work(c.id()));
     dirs.clearExit(c.id());
     OciSpec oci = resolver.forStart(c, dirs);
     if (!config.rootless()) { // volumes live below the 0700-by-default root: open the path, own new ones
       for (OciSpec.Mount m : oci.mounts()) {
         dirs.prepareVolume(java.nio.file.Path.of(m.source()), rootOwner(c));
       }
+    }
+    for (OciSpec.Mount m : config.rootless() ? oci.mounts() : List.<OciSpec.Mount>of()) {
+      mapped.ownNewVolume(c.oci(), java.nio.file.Path.of(m.source()));
     }
     BundleWriter.write(dirs.bundle(c.id()), oci);
     ShimClient.Started started;
@@ -621,6 +641,9 @@ public class ContainerService {
     } catch (RuntimeException e) {
       removeInUserNamespace(c, e);
     }
+    if (mapped.shiftOf(c.oci()).isPresent()) {
+      mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
+    }
     freezer.remove(c.id());
     ttySizes.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
@@ -676,6 +699,9 @@ public class ContainerService {
 
   @jakarta.inject.Inject
   ContainerVolumes containerVolumes;
+
+  @jakarta.inject.Inject
+  MappedStorage mapped;
 
   @jakarta.inject.Inject
   dev.skiff.engine.DaemonIdentity identity;
