@@ -146,7 +146,7 @@ public class MappedStorage {
     try {
       ops().chown(upper.getParent(), List.of(
           new UsernsOps.Chown(upper.getFileName().toString(), uid, gid, 0755),
-          new UsernsOps.Chown(work.getFileName().toString(), uid, gid, 0700)));
+          new UsernsOps.Chown(work.getFileName().toString(), uid, gid, 0755)));
     } catch (IOException e) {
       throw new LayerCopyException("giving the container's directories to its root user: " + e.getMessage(), e);
     }
