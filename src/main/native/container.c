@@ -226,8 +226,7 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return shim_make_error (err, errno, "prctl PR_SET_PDEATHSIG");
-  if (shim_open_rootfs_dirs (c, err) < 0)
-    return shim_error_wrap (err, "rootfs");
+  shim_open_rootfs_dirs (c); /* while the init still has the shim's credentials (mounts.h) */
   if (set_identity_after_maps (c, err) < 0)
     return -1;
   if (set_stdio (c, err) < 0)

@@ -315,19 +315,9 @@ struct shim_rootfs_fds_s
   char *mounted_path;
 };
 
-static int
-open_dir_fd (const char *path, shim_error_t *err)
-{
-  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd < 0)
-    return shim_make_error (err, errno, "open `%s`", path);
-  return fd;
-}
-
 /* Bind sources become /proc/self/fd/N: the mount follows the magic link without walking the path. */
-static int
-open_bind_sources (json_object *mounts, shim_error_t *err)
+static void
+open_bind_sources (json_object *mounts)
 {
   size_t i, n = mounts && json_object_is_type (mounts, json_type_array) ? json_object_array_length (mounts) : 0;
 
@@ -351,15 +341,14 @@ open_bind_sources (json_object *mounts, shim_error_t *err)
         continue;
       fd = open (source, O_PATH | O_CLOEXEC);
       if (fd < 0)
-        return shim_make_error (err, errno, "bind mount source `%s`", source);
+        continue; /* the mount walks the path itself and reports the error */
       fd_path (fd, path, sizeof (path));
       json_object_object_add (m, "source", json_object_new_string (path));
     }
-  return 0;
 }
 
-int
-shim_open_rootfs_dirs (shim_container_t *c, shim_error_t *err)
+void
+shim_open_rootfs_dirs (shim_container_t *c)
 {
   const char *lower = annotation (c, "dev.skiff.overlay.lower");
   const char *upper = annotation (c, "dev.skiff.overlay.upper");
@@ -369,10 +358,9 @@ shim_open_rootfs_dirs (shim_container_t *c, shim_error_t *err)
   char *save = NULL, *dir;
   size_t n = 1;
 
-  if (open_bind_sources (shim_spec_get (c->spec, "mounts"), err) < 0)
-    return -1;
+  open_bind_sources (shim_spec_get (c->spec, "mounts"));
   if (lower == NULL || c->n_idmap_lower > 0) /* ID-mapped layers: a root shim, paths as they are */
-    return 0;
+    return;
   f = c->rootfs_fds = xmalloc0 (sizeof (*f));
   f->upper = f->work = f->mountpoint = f->mounted = -1;
   for (const char *p = lower; *p; p++)
@@ -381,20 +369,22 @@ shim_open_rootfs_dirs (shim_container_t *c, shim_error_t *err)
   copy = xstrdup (lower);
   for (dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
     {
-      int fd = open_dir_fd (dir, err);
+      int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (fd < 0)
-        return shim_error_wrap (err, "overlay lower dir");
+        goto unusable;
       f->lower[f->n_lower++] = fd;
     }
   if (upper && work
-      && ((f->upper = open_dir_fd (upper, err)) < 0 || (f->work = open_dir_fd (work, err)) < 0))
-    return shim_error_wrap (err, "overlay upper/work dir");
+      && ((f->upper = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
+          || (f->work = open (work, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0))
+    goto unusable;
   if (mkdir (c->rootfs, 0755) < 0 && errno != EEXIST)
-    return shim_make_error (err, errno, "creating rootfs mount point `%s`", c->rootfs);
+    goto unusable;
   f->mountpoint = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (f->mountpoint < 0)
-    return shim_make_error (err, errno, "open rootfs mount point `%s`", c->rootfs);
-  return 0;
+  if (f->mountpoint >= 0)
+    return;
+unusable: /* e.g. a root shim's init has no capability yet: shim_set_rootfs() walks the paths */
+  shim_close_rootfs_dirs (c);
 }
 
 /* The overlay from the fds (fsconfig FSCONFIG_SET_FD, Linux >= 6.13), moved onto the mount point. */
