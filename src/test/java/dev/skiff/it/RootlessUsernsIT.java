@@ -106,6 +106,11 @@ class RootlessUsernsIT {
     var run = p.run("run", "--rm", "--userns=auto:size=65536", TestImages.NAME, "cat", "/proc/self/uid_map");
     assertEquals(0, run.exit(), run.stderr());
     assertEquals("0 100000 65536", run.stdout().replaceAll("[ \t]+", " ").trim());
+    // uidmapping= host IDs are skiffd's namespace IDs (Podman's rootless rule): 40000 is host 139999
+    var forced = p.run("run", "--rm", "--userns=auto:size=1024,uidmapping=1000:40000:1", TestImages.NAME,
+        "cat", "/proc/self/uid_map");
+    assertEquals(0, forced.exit(), forced.stderr());
+    assertTrue(forced.stdout().replaceAll("[ \t]+", " ").contains("1000 139999 1"), forced.stdout());
   }
 
   @Test

@@ -202,7 +202,7 @@ public class MappedStorage {
         ops().remove(unused);
         LOG.debugf("removed unused layer copies %s", unused);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warnf("could not remove unused layer copies in %s: %s", dir, e.getMessage());
     } finally {
       lock.unlock();
