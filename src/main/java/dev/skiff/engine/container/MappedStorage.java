@@ -9,19 +9,18 @@ import dev.skiff.runtime.UsernsOps;
 import dev.skiff.security.IdMap;
 import dev.skiff.security.IdMapping;
 import dev.skiff.security.LayerShift;
+import dev.skiff.store.MappedLayerDirs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
@@ -48,17 +47,16 @@ import org.jboss.logging.Logger;
 public class MappedStorage {
 
   private static final Logger LOG = Logger.getLogger(MappedStorage.class);
-  private static final String TMP = ".tmp-";
 
   private final DaemonIdentity identity;
   private final SkiffConfig config;
-  private final Path dir;
+  private final MappedLayerDirs dirs;
   private final ReentrantLock lock = new ReentrantLock();
 
   public MappedStorage(DaemonIdentity identity, SkiffConfig config) {
     this.identity = identity;
     this.config = config;
-    this.dir = config.root().resolve("storage").resolve("mapped");
+    this.dirs = new MappedLayerDirs(config.root());
   }
 
   /** A layer copy that could not be made (not the client's fault). */
@@ -103,17 +101,15 @@ public class MappedStorage {
   }
 
   private Path copyOf(LayerShift shift, Path layer) {
-    Path keyDir = dir.resolve(shift.key());
-    Path target = keyDir.resolve(layer.getFileName().toString());
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+    Path target = dirs.copy(shift.key(), layer);
+    if (dirs.isComplete(target)) {
       return target;
     }
-    Path tmp = keyDir.resolve(TMP + layer.getFileName() + "-" + UUID.randomUUID());
+    Path tmp = dirs.temporary(target);
     long t0 = System.nanoTime();
     try {
-      Files.createDirectories(keyDir);
       ops().copyShifted(layer, tmp, shift.uids(), shift.gids());
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      dirs.commit(tmp, target);
     } catch (IOException | RuntimeException e) {
       removeQuietly(List.of(tmp));
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -181,29 +177,20 @@ public class MappedStorage {
    * uses, and temporary copies a crash left; call after a removal and at start-up.
    */
   public void release(Collection<JsonNode> remaining) {
-    if (!identity.rootless() || !Files.isDirectory(dir)) {
+    if (!identity.rootless()) {
       return;
     }
     Set<String> used = new HashSet<>();
     remaining.forEach(oci -> shiftOf(oci).ifPresent(s -> used.add(s.key())));
     lock.lock();
-    try (var keys = Files.list(dir)) {
-      List<Path> unused = new ArrayList<>();
-      for (Path k : keys.toList()) {
-        if (!used.contains(k.getFileName().toString())) {
-          unused.add(k);
-        } else {
-          try (var layers = Files.list(k)) {
-            layers.filter(l -> l.getFileName().toString().startsWith(TMP)).forEach(unused::add);
-          }
-        }
-      }
+    try {
+      List<Path> unused = dirs.unused(used);
       if (!unused.isEmpty()) {
         ops().remove(unused);
         LOG.debugf("removed unused layer copies %s", unused);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warnf("could not remove unused layer copies in %s: %s", dir, e.getMessage());
+      LOG.warnf("could not remove unused layer copies: %s", e.getMessage());
     } finally {
       lock.unlock();
     }
