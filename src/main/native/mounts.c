@@ -396,6 +396,8 @@ overlay_fsconfig (struct shim_rootfs_fds_s *f, int userxattr, shim_error_t *err)
 
   if (fs < 0)
     return shim_make_error (err, errno, "fsopen overlay");
+  if (fsconfig (fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+    return shim_make_error (err, errno, "overlay source");
   for (i = 0; i < f->n_lower; i++)
     if (fsconfig (fs, FSCONFIG_SET_FD, "lowerdir+", NULL, f->lower[i]) < 0)
       return shim_make_error (err, errno, "overlay lowerdir+ (fd)");
