@@ -126,6 +126,7 @@ shim_container_free (shim_container_t *c)
   c->spec = NULL;
   free (c->rootfs);
   c->rootfs = NULL;
+  shim_close_rootfs_dirs (c);
   for (i = 0; i < c->n_joins; i++)
     free (c->joins[i].path);
   c->n_joins = 0;
@@ -230,6 +231,7 @@ container_init_setup (shim_container_t *c, shim_error_t *err)
 
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return shim_make_error (err, errno, "prctl PR_SET_PDEATHSIG");
+  shim_open_rootfs_dirs (c); /* while the init still has the shim's credentials (mounts.h) */
   if (set_identity_after_maps (c, err) < 0)
     return -1;
   if (set_stdio (c, err) < 0)

@@ -25,6 +25,7 @@
 
 struct shim_caps_s;
 struct shim_seccomp_s;
+struct shim_rootfs_fds_s;
 
 struct shim_ns_join_s
 {
@@ -62,6 +63,7 @@ struct shim_container_s
   int start_fifo_fd;     /* O_PATH exec.fifo: the init blocks on it before execve, -1 = no */
   int *idmap_lower_fds;  /* ID-mapped clones of the overlay lower dirs (mounts.h), made before clone */
   int n_idmap_lower;
+  struct shim_rootfs_fds_s *rootfs_fds; /* init only: the daemon user's dirs, opened early (mounts.h) */
 };
 typedef struct shim_container_s shim_container_t;
 

@@ -304,6 +304,205 @@ attach_idmapped_layers (shim_container_t *c, const char *lower, shim_error_t *er
   return 0;
 }
 
+/* ---- the daemon user's paths, opened before the init becomes the container's root ------------ */
+
+struct shim_rootfs_fds_s
+{
+  int *lower; /* top first, as lowerdir= */
+  int n_lower;
+  int upper, work, mountpoint;
+  int mounted; /* the overlay's mount (fsmount), once mounted */
+  char *mounted_path;
+};
+
+/* Bind sources become /proc/self/fd/N: the mount follows the magic link without walking the path. */
+static void
+open_bind_sources (json_object *mounts)
+{
+  size_t i, n = mounts && json_object_is_type (mounts, json_type_array) ? json_object_array_length (mounts) : 0;
+
+  for (i = 0; i < n; i++)
+    {
+      json_object *m = json_object_array_get_idx (mounts, i), *opts = shim_spec_get (m, "options");
+      const char *type = shim_spec_get_string (m, "type");
+      const char *source = shim_spec_get_string (m, "source");
+      int bind = type && strcmp (type, "bind") == 0;
+      size_t j;
+      char path[64];
+      int fd;
+
+      for (j = 0; !bind && opts && json_object_is_type (opts, json_type_array) && j < json_object_array_length (opts);
+           j++)
+        {
+          const char *o = json_object_get_string (json_object_array_get_idx (opts, j));
+          bind = o && (strcmp (o, "bind") == 0 || strcmp (o, "rbind") == 0);
+        }
+      if (!bind || source == NULL || source[0] != '/')
+        continue;
+      fd = open (source, O_PATH | O_CLOEXEC);
+      if (fd < 0)
+        continue; /* the mount walks the path itself and reports the error */
+      fd_path (fd, path, sizeof (path));
+      json_object_object_add (m, "source", json_object_new_string (path));
+    }
+}
+
+void
+shim_open_rootfs_dirs (shim_container_t *c)
+{
+  const char *lower = annotation (c, "dev.skiff.overlay.lower");
+  const char *upper = annotation (c, "dev.skiff.overlay.upper");
+  const char *work = annotation (c, "dev.skiff.overlay.work");
+  struct shim_rootfs_fds_s *f;
+  cleanup_free char *copy = NULL;
+  char *save = NULL, *dir;
+  size_t n = 1;
+
+  open_bind_sources (shim_spec_get (c->spec, "mounts"));
+  if (lower == NULL || c->n_idmap_lower > 0) /* ID-mapped layers: a root shim, paths as they are */
+    return;
+  f = c->rootfs_fds = xmalloc0 (sizeof (*f));
+  f->upper = f->work = f->mountpoint = f->mounted = -1;
+  for (const char *p = lower; *p; p++)
+    n += *p == ':';
+  f->lower = xmalloc0 (n * sizeof (int));
+  copy = xstrdup (lower);
+  for (dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0)
+        goto unusable;
+      f->lower[f->n_lower++] = fd;
+    }
+  if (upper && work
+      && ((f->upper = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
+          || (f->work = open (work, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0))
+    goto unusable;
+  if (mkdir (c->rootfs, 0755) < 0 && errno != EEXIST)
+    goto unusable;
+  f->mountpoint = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (f->mountpoint >= 0)
+    return;
+unusable: /* e.g. a root shim's init has no capability yet: shim_set_rootfs() walks the paths */
+  shim_close_rootfs_dirs (c);
+}
+
+/* The overlay from the fds (fsconfig FSCONFIG_SET_FD, Linux >= 6.13), moved onto the mount point. */
+static int
+overlay_fsconfig (struct shim_rootfs_fds_s *f, int userxattr, shim_error_t *err)
+{
+  cleanup_close int fs = fsopen ("overlay", FSOPEN_CLOEXEC);
+  int i, mnt;
+
+  if (fs < 0)
+    return shim_make_error (err, errno, "fsopen overlay");
+  if (fsconfig (fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+    return shim_make_error (err, errno, "overlay source");
+  for (i = 0; i < f->n_lower; i++)
+    if (fsconfig (fs, FSCONFIG_SET_FD, "lowerdir+", NULL, f->lower[i]) < 0)
+      return shim_make_error (err, errno, "overlay lowerdir+ (fd)");
+  if (f->upper >= 0
+      && (fsconfig (fs, FSCONFIG_SET_FD, "upperdir", NULL, f->upper) < 0
+          || fsconfig (fs, FSCONFIG_SET_FD, "workdir", NULL, f->work) < 0))
+    return shim_make_error (err, errno, "overlay upperdir/workdir (fd)");
+  if (userxattr && fsconfig (fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+    return shim_make_error (err, errno, "overlay userxattr");
+  if (fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return shim_make_error (err, errno, "creating the overlay");
+  mnt = fsmount (fs, FSMOUNT_CLOEXEC, 0);
+  if (mnt < 0)
+    return shim_make_error (err, errno, "fsmount overlay");
+  if (move_mount (mnt, "", f->mountpoint, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    {
+      close (mnt);
+      return shim_make_error (err, errno, "moving the overlay onto the rootfs");
+    }
+  return mnt;
+}
+
+/* Older kernels: lowerdir=/proc/self/fd/N:...; overlay follows the magic links. */
+static int
+overlay_fd_paths (struct shim_rootfs_fds_s *f, int userxattr, shim_error_t *err)
+{
+  cleanup_free char *data = xstrdup ("lowerdir=");
+  char target[64];
+  int i, mnt;
+
+  for (i = 0; i < f->n_lower; i++)
+    {
+      char *next = NULL;
+      xasprintf (&next, "%s%s/proc/self/fd/%d", data, i ? ":" : "", f->lower[i]);
+      free (data);
+      data = next;
+    }
+  if (f->upper >= 0)
+    {
+      char *next = NULL;
+      xasprintf (&next, "%s,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d%s", data, f->upper, f->work,
+                 userxattr ? ",userxattr" : "");
+      free (data);
+      data = next;
+    }
+  fd_path (f->mountpoint, target, sizeof (target));
+  if (mount ("overlay", target, "overlay", 0, data) < 0)
+    return shim_make_error (err, errno, "mounting the overlay rootfs on `%s`", target);
+  mnt = open (target, O_PATH | O_DIRECTORY | O_CLOEXEC); /* the path now leads into the overlay */
+  if (mnt < 0)
+    return shim_make_error (err, errno, "open the mounted rootfs");
+  return mnt;
+}
+
+/* Mounts the overlay from the fds opened by shim_open_rootfs_dirs(); c->rootfs becomes the
+   mount's /proc/self/fd path, so later steps never walk the daemon user's directories. */
+static int
+mount_overlay_fds (shim_container_t *c, shim_error_t *err)
+{
+  struct shim_rootfs_fds_s *f = c->rootfs_fds;
+  int in_userns = (c->clone_flags & CLONE_NEWUSER) != 0;
+  char path[64];
+  int mnt = -1, u;
+
+  for (u = in_userns; mnt < 0 && u >= 0; u--)
+    {
+      if (mnt < 0 && *err)
+        shim_error_release (err);
+      mnt = overlay_fsconfig (f, u, err);
+      if (mnt < 0 && ((*err)->status == EINVAL || (*err)->status == EBADF))
+        {
+          shim_error_release (err);
+          mnt = overlay_fd_paths (f, u, err);
+        }
+    }
+  if (mnt < 0)
+    return -1;
+  f->mounted = mnt;
+  fd_path (mnt, path, sizeof (path));
+  free (c->rootfs);
+  c->rootfs = xstrdup (path);
+  return 0;
+}
+
+void
+shim_close_rootfs_dirs (shim_container_t *c)
+{
+  struct shim_rootfs_fds_s *f = c->rootfs_fds;
+  int i;
+
+  if (f == NULL)
+    return;
+  for (i = 0; i < f->n_lower; i++)
+    close (f->lower[i]);
+  free (f->lower);
+  for (i = 0; i < 4; i++)
+    {
+      int fd = i == 0 ? f->upper : i == 1 ? f->work : i == 2 ? f->mountpoint : f->mounted;
+      if (fd >= 0)
+        close (fd);
+    }
+  free (f);
+  c->rootfs_fds = NULL;
+}
+
 /* linux.rootfsPropagation: shared, slave, private, unbindable, each also with the recursive `r`
    prefix; 0 for anything else.  The rootfs stays private until pivot_root (which refuses a shared
    put_old), then the container's "/" gets this propagation, as runc does. */
@@ -347,7 +546,12 @@ shim_set_rootfs (shim_container_t *c, shim_error_t *err)
     return shim_make_error (err, errno, "making / private");
   if (lower && c->n_idmap_lower > 0 && attach_idmapped_layers (c, lower, err) < 0)
     return -1;
-  if (lower)
+  if (lower && c->rootfs_fds)
+    {
+      if (mount_overlay_fds (c, err) < 0)
+        return -1;
+    }
+  else if (lower)
     {
       cleanup_free char *data = NULL;
       if (upper && work)

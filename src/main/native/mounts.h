@@ -28,6 +28,20 @@
  *     detached mounts and shim_set_rootfs() move_mount()s each one over its lower dir in the
  *     container's (private) mount namespace before mounting the overlay, so lowerdir= is unchanged.
  *     shim_close_idmapped_layers() drops the shim's copies after clone.
+ *   - The daemon user's directories (rootless): the overlay's layers, upper and work dirs and the
+ *     rootfs mount point live below the daemon user's 0700 directories, which the container's root
+ *     cannot walk when it is a subordinate ID (--userns=auto, nomap, keep-id).  So
+ *     shim_open_rootfs_dirs(), in the init right after clone and BEFORE it becomes the container's
+ *     root (its credentials are still the shim's, and the fds belong to its new mount namespace,
+ *     which overlay and move_mount require), opens them, and turns every bind mount source it can
+ *     open into a /proc/self/fd/N path (mount follows that magic link without walking the path).
+ *     When an open fails (a root shim's fresh init has no capability over anything until its maps
+ *     are written; its paths are reachable anyway) the old path-based mount is used.
+ *     shim_set_rootfs() then builds the overlay from those fds (fsopen + fsconfig FSCONFIG_SET_FD
+ *     "lowerdir+"/"upperdir"/"workdir", Linux >= 6.13; older kernels: lowerdir=/proc/self/fd/N
+ *     strings), move_mount()s it onto the mount point fd, and c->rootfs becomes the mount's
+ *     /proc/self/fd path for the later steps (spec mounts, pivot_root).  Not with ID-mapped layers
+ *     (a root shim): they keep the path-based mount.
  *   - Masked paths: a file gets /dev/null bound over it, a directory a read-only empty tmpfs;
  *     absent paths are skipped.  Read-only paths: recursive bind onto itself + read-only.
  */
@@ -39,6 +53,8 @@
 
 int shim_prepare_idmapped_layers (shim_container_t *c, shim_error_t *err);
 void shim_close_idmapped_layers (shim_container_t *c);
+void shim_open_rootfs_dirs (shim_container_t *c);
+void shim_close_rootfs_dirs (shim_container_t *c);
 int shim_set_rootfs (shim_container_t *c, shim_error_t *err);
 int shim_set_mounts (shim_container_t *c, shim_error_t *err);
 int shim_set_pivot_root (shim_container_t *c, shim_error_t *err);

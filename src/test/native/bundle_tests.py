@@ -1085,6 +1085,68 @@ def attach_tests(rootless):
        "%s: an attach socket path too long for sun_path is a clear error" % tag, (r.returncode, r.stdout, r.stderr))
 
 
+def copy_shifted_tests(rootless):
+    """`skiff-shim userns-run` op copy-shifted: a layer copy with every owner moved through a shift."""
+    tag = "rootless" if rootless else "root"
+    base = 100000 if rootless else 200000
+    maps = ([{"containerID": 0, "hostID": UID, "size": 1}, {"containerID": 1, "hostID": base, "size": 65536}]
+            if rootless else [{"containerID": 0, "hostID": base, "size": 65536}])
+
+    def host(ns):  # host id of namespace id ns
+        return (UID if ns == 0 else base + ns - 1) if rootless else base + ns
+
+    top = tempfile.mkdtemp(prefix="cs-", dir=WORK)
+    os.chmod(top, 0o755)
+    os.chown(top, host(0), host(0))  # the namespace's root creates the copies there
+    src = os.path.join(top, "src")
+    os.makedirs(os.path.join(src, "d"))
+    with open(os.path.join(src, "f"), "wb") as fh:
+        fh.write(b"x" * 300000)
+    os.link(os.path.join(src, "f"), os.path.join(src, "f2"))
+    os.symlink("/etc/shadow", os.path.join(src, "s"))
+    os.mkfifo(os.path.join(src, "p"))
+    os.mknod(os.path.join(src, "w"), 0o600 | 0o020000, os.makedev(0, 0))
+    os.setxattr(os.path.join(src, "d"), "user.overlay.opaque", b"y")
+    for rel, ns, mode in [("", 0, 0o755), ("d", 5, 0o750), ("f", 0, 0o4755), ("s", 7, None), ("p", 0, 0o640),
+                          ("w", 0, 0o600)]:
+        path = os.path.join(src, rel) if rel else src
+        os.lchown(path, host(ns), host(ns + 1 if rel == "d" else ns))
+        if mode is not None:
+            os.chmod(path, mode)
+    os.utime(os.path.join(src, "f"), (1000000000, 1000000000))
+
+    def copy(target, shift):
+        req = {"linux": {"uidMappings": maps, "gidMappings": maps}, "op": "copy-shifted", "source": src,
+               "target": target, "uidShift": shift, "gidShift": shift}
+        return subprocess.run(user_cmd(rootless, [SHIM, "userns-run"]), input=json.dumps(req).encode(),
+                              capture_output=True, timeout=60)
+
+    dst = os.path.join(top, "dst")
+    r = copy(dst, [{"from": 0, "to": 10, "size": 1000}])
+    ok(r.returncode == 0 and b'"done":5' in r.stdout, "copy-shifted (%s) copies the tree" % tag, r)
+    if r.returncode != 0:
+        return
+    st = {n: os.lstat(os.path.join(dst, n)) for n in ["d", "f", "f2", "s", "p", "w"]}
+    ok(os.lstat(dst).st_uid == host(10) and st["d"].st_uid == host(15) and st["d"].st_gid == host(16)
+       and st["f"].st_uid == host(10) and st["s"].st_uid == host(17),
+       "copy-shifted (%s): every owner moved by the shift" % tag, {k: (v.st_uid, v.st_gid) for k, v in st.items()})
+    ok(st["f"].st_mode & 0o7777 == 0o4755 and st["d"].st_mode & 0o7777 == 0o750 and st["p"].st_mode & 0o777 == 0o640,
+       "copy-shifted (%s): modes kept, setuid after the chown" % tag, oct(st["f"].st_mode))
+    ok(st["f"].st_ino == st["f2"].st_ino and st["f"].st_nlink == 2 and st["f"].st_size == 300000
+       and int(st["f"].st_mtime) == 1000000000,
+       "copy-shifted (%s): hard link kept, data and mtime copied" % tag)
+    ok(os.readlink(os.path.join(dst, "s")) == "/etc/shadow" and (st["p"].st_mode & 0o170000) == 0o010000
+       and (st["w"].st_mode & 0o170000) == 0o020000 and st["w"].st_rdev == 0,
+       "copy-shifted (%s): symlink not followed, fifo and 0/0 whiteout recreated" % tag)
+    ok(os.getxattr(os.path.join(dst, "d"), "user.overlay.opaque") == b"y",
+       "copy-shifted (%s): xattrs kept (overlay opaque marker)" % tag)
+    r = copy(os.path.join(top, "dst2"), [{"from": 0, "to": 10, "size": 6}])
+    ok(r.returncode == 1 and b"owner uid 7 of `s` has no id in the container's map" in r.stdout,
+       "copy-shifted (%s): an owner the shift lacks is an error naming the path" % tag, r)
+    r = copy(dst, [{"from": 0, "to": 10, "size": 1000}])
+    ok(r.returncode == 1 and b"create target" in r.stdout, "copy-shifted (%s): an existing target is refused" % tag, r)
+
+
 def main():
     if os.geteuid() != 0:
         print("1..0 # SKIP bundle tests need root")
@@ -1097,6 +1159,7 @@ def main():
     robustness(False)
     security_extras(False)
     differential(False)
+    copy_shifted_tests(False)
     try:
         subprocess.run(["id", USER], check=True, capture_output=True)
         have_user = True
@@ -1110,6 +1173,7 @@ def main():
         robustness(True)
         security_extras(True)
         differential(True)
+        copy_shifted_tests(True)
     else:
         skip("rootless suite", "no user %s" % USER)
     time.sleep(0.5)

@@ -1,6 +1,7 @@
 package dev.skiff.engine;
 
 import dev.skiff.config.SkiffConfig;
+import dev.skiff.security.IdMapPlanner;
 import dev.skiff.security.IdMapping;
 import dev.skiff.security.IdRangeAllocator;
 import dev.skiff.security.IdRangesExhaustedException;
@@ -28,16 +29,22 @@ import java.util.function.Supplier;
  * IdRangeAllocator#AUTO_USER} when both exist (Podman's rule, so the same files drive both), else
  * the daemon's pool (100000–4294967294) minus every subordinate entry and real user's ID. Every
  * range the store holds (the default container range, other containers) is excluded.
+ *
+ * <p>Rootless (Podman's rule too): the pool is the user's own subordinate IDs as the daemon's
+ * namespace numbers them, 1..N (0 is the user), so ranges are stored in those IDs and translated
+ * to host IDs by the planner.
  */
 @ApplicationScoped
 public class SubIdAllocations {
 
   private final SkiffConfig config;
+  private final DaemonIdentity identity;
   private final IdAllocationStore allocations;
   private final ReentrantLock lock = new ReentrantLock();
 
-  public SubIdAllocations(SkiffConfig config, Store store) {
+  public SubIdAllocations(SkiffConfig config, Store store, DaemonIdentity identity) {
     this.config = config;
+    this.identity = identity;
     this.allocations = new IdAllocationStore(store.database());
   }
 
@@ -99,6 +106,9 @@ public class SubIdAllocations {
 
   /** The auto pool as it stands (see the class comment). */
   public List<SubIdRange> pool() {
+    if (identity.rootless()) {
+      return IdMapPlanner.autoPool(identity.ids());
+    }
     SubIdFile uids = read(config.subuidFile());
     SubIdFile gids = read(config.subgidFile());
     PasswdFile passwd = Files.isReadable(config.passwdFile()) ? PasswdFile.parse(config.passwdFile())
@@ -112,6 +122,12 @@ public class SubIdAllocations {
   }
 
   private String poolSource() {
+    if (identity.rootless()) {
+      return "the subordinate IDs of user " + identity.ids().userName() + " in " + config.subuidFile() + " and "
+          + config.subgidFile() + ", " + identity.ids().subUids().stream().map(SubIdRange::toString).toList()
+          + ", numbered 1.." + IdMapPlanner.autoPool(identity.ids()).stream().mapToLong(SubIdRange::count).sum()
+          + " in skiffd's user namespace";
+    }
     boolean entries = !read(config.subuidFile()).rangesFor(IdRangeAllocator.AUTO_USER, -1).isEmpty()
         && !read(config.subgidFile()).rangesFor(IdRangeAllocator.AUTO_USER, -1).isEmpty();
     return !entries

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.security.IdMap;
+import dev.skiff.security.IdMapping;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,24 @@ public final class UsernsOps {
     ObjectNode req = request("remove");
     ArrayNode a = req.putArray("paths");
     paths.forEach(p -> a.add(p.toAbsolutePath().normalize().toString()));
+    run(req);
+  }
+
+  /**
+   * Copies the tree {@code source} to the new directory {@code target}, each owner moved through
+   * the shifts ({@link IdMapping#containerId} → {@link IdMapping#hostId}, IDs of this namespace);
+   * modes, xattrs, hard links and times kept. An owner no shift covers fails the copy.
+   */
+  public void copyShifted(Path source, Path target, IdMap uidShift, IdMap gidShift) throws IOException {
+    ObjectNode req = request("copy-shifted");
+    req.put("source", source.toAbsolutePath().toString());
+    req.put("target", target.toAbsolutePath().toString());
+    for (var e : List.of(java.util.Map.entry("uidShift", uidShift), java.util.Map.entry("gidShift", gidShift))) {
+      ArrayNode a = req.putArray(e.getKey());
+      for (IdMapping m : e.getValue().mappings()) {
+        a.addObject().put("from", m.containerId()).put("to", m.hostId()).put("size", m.size());
+      }
+    }
     run(req);
   }
 

@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
  * subordinate ranges; root: host IDs of the pool) and then translated to host IDs. Rootless:
  * default → container 0 is the user, 1..N the subordinate IDs; {@code keep-id} → container uid U is
  * the user, 0..U-1 and U+1.. come from the subordinate IDs; {@code nomap} → only subordinate IDs;
- * {@code auto} → the allocated range. Root: default and {@code auto} use the allocated range,
+ * {@code auto} → the allocated range (carved from the subordinate part, 1..N). Rootless maps that
+ * differ from the default one read image layers through chowned copies (see {@link LayerShift}).
+ * Root: default and {@code auto} use the allocated range,
  * {@code host} creates no user namespace.
  */
 public final class IdMapPlanner {
@@ -34,7 +36,6 @@ public final class IdMapPlanner {
       return IdMapPlan.noNewNamespace();
     }
     checkRootlessOnly(ids, mode);
-    checkAutoRootOnly(ids, mode);
     checkExplicitMapsAlone(request);
     IdMap uids = inNamespace(ids, request, true);
     IdMap gids = inNamespace(ids, request, false);
@@ -46,7 +47,6 @@ public final class IdMapPlanner {
     boolean newNamespace = !(mode instanceof UsernsMode.Host) || ids.rootless();
     IdMap hostUids = toHost(ids, uids, true);
     IdMap hostGids = toHost(ids, gids, false);
-    checkOwnIdMapped(ids, mode, uids, gids);
     return new IdMapPlan(newNamespace, hostUids, hostGids, uids, gids, Optional.empty());
   }
 
@@ -69,49 +69,6 @@ public final class IdMapPlanner {
       throw new InvalidSecuritySettingException(
           "--userns=" + name + " is only supported in rootless mode");
     }
-  }
-
-  /**
-   * Rootless {@code auto} is refused: image layers are extracted once, owned through the default
-   * map, and a container on another part of the subordinate range would see them owned by
-   * unmapped IDs. Fixing that needs an ID-mapped mount (the kernel allows it only with privilege
-   * over the host user namespace) or a per-range copy of the layers (not implemented).
-   */
-  private static void checkAutoRootOnly(DaemonIds ids, UsernsMode mode) {
-    if (ids.rootless() && mode instanceof UsernsMode.Auto) {
-      throw new InvalidSecuritySettingException(
-          "--userns=auto is not supported by a rootless skiffd: image layers are stored once with"
-              + " owners mapped through your default ID map, and giving a container its own part of"
-              + " your subordinate range needs ID-mapped layers, which the kernel allows only with"
-              + " privilege over the host's user namespace; use the default user namespace,"
-              + " --userns=keep-id, --userns=nomap or --uidmap/--gidmap, or run skiffd as root"
-              + " (where --userns=auto uses ID-mapped layers)");
-    }
-  }
-
-  /**
-   * Rootless, the user's own uid/gid (daemon namespace ID 0) owns the container's bundle, its
-   * overlay upper dir and every image file that is root's in the image; a namespace that does not
-   * map it cannot even mount its root filesystem. Podman makes {@code nomap} work by copying the
-   * image with other owners (storage chown), which skiffd does not do: refused with the reason.
-   */
-  private static void checkOwnIdMapped(DaemonIds ids, UsernsMode mode, IdMap uids, IdMap gids) {
-    if (!ids.rootless() || (hasHostId(uids, 0) && hasHostId(gids, 0))) {
-      return;
-    }
-    String what = mode instanceof UsernsMode.NoMap ? "--userns=nomap" : "an ID map without your own uid and gid";
-    throw new InvalidSecuritySettingException(
-        what
-            + " is not supported by a rootless skiffd: your uid "
-            + ids.uid()
-            + " owns the container's bundle, its overlay upper directory and the image files that are"
-            + " root's in the image (layers are stored once, owned through your default ID map), so a"
-            + " user namespace that does not map it cannot set up the root filesystem; map your uid"
-            + " (the default, --userns=keep-id, or --uidmap/--gidmap including 0 as the host ID)");
-  }
-
-  private static boolean hasHostId(IdMap map, long hostId) {
-    return map.mappings().stream().anyMatch(m -> m.hostRange().contains(hostId));
   }
 
   private static void checkExplicitMapsAlone(IdMapRequest request) {

@@ -74,7 +74,11 @@ public final class ContainerDirs {
         Files.createDirectories(p);
       }
       // the overlay's root directory takes the upper dir's mode: "/" must be 0755 for every user
-      Files.setPosixFilePermissions(upper(id), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      // (an upper dir already handed to a rootless container's subordinate root keeps its mode)
+      if (Files.getAttribute(upper(id), "unix:uid", LinkOption.NOFOLLOW_LINKS)
+          .equals(Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+        Files.setPosixFilePermissions(upper(id), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
       if (owner != null) {
         for (Path p : new Path[] {root, root.resolve("containers"), runroot, runroot.resolve("containers"),
             root.resolve("storage"), root.resolve("storage").resolve("layers")}) {

@@ -66,36 +66,36 @@ class IdMapPlannerTest {
   }
 
   @Test
-  void plan_nomap_rootlessRefusedWithTheReason() {
-    InvalidSecuritySettingException e =
-        assertThrows(
-            InvalidSecuritySettingException.class,
-            () -> IdMapPlanner.plan(ALICE, IdMapRequest.of(UsernsMode.parse("nomap"))));
-    assertTrue(e.getMessage().startsWith("--userns=nomap is not supported by a rootless skiffd: your uid 1000"),
-        e.getMessage());
+  void plan_nomap_rootlessLeavesOwnUidOut() {
+    IdMapPlan plan = IdMapPlanner.plan(ALICE, IdMapRequest.of(UsernsMode.parse("nomap")));
+    assertEquals(map("0:100000:65536"), plan.uidMap());
+    assertEquals(map("0:1:65536"), plan.uidMapInDaemonNamespace());
   }
 
   @Test
-  void plan_explicitMapWithoutOwnId_rootlessRefused() {
+  void plan_explicitMapWithoutOwnId_rootlessAllowed() {
     IdMapRequest request =
         IdMapRequest.of(new UsernsMode.Default())
             .withMaps(List.of(IdMapping.parse("0:1:65536")), List.of());
-    InvalidSecuritySettingException e =
-        assertThrows(
-            InvalidSecuritySettingException.class, () -> IdMapPlanner.plan(ALICE, request));
-    assertTrue(e.getMessage().startsWith("an ID map without your own uid and gid is not supported"),
-        e.getMessage());
+    assertEquals(map("0:100000:65536"), IdMapPlanner.plan(ALICE, request).uidMap());
   }
 
   @Test
-  void plan_auto_rootlessRefusedWithTheReason() {
+  void plan_auto_rootlessUsesTheRangeInTheSubordinatePart() {
     IdMapRequest request =
-        IdMapRequest.of(UsernsMode.parse("auto")).withAutoRange(SubIdRange.of(1, 1024));
-    InvalidSecuritySettingException e =
-        assertThrows(
-            InvalidSecuritySettingException.class, () -> IdMapPlanner.plan(ALICE, request));
-    assertTrue(e.getMessage().startsWith("--userns=auto is not supported by a rootless skiffd"),
-        e.getMessage());
+        IdMapRequest.of(UsernsMode.parse("auto")).withAutoRange(SubIdRange.of(1025, 1024));
+    IdMapPlan plan = IdMapPlanner.plan(ALICE, request);
+    assertEquals(map("0:101024:1024"), plan.uidMap());
+    assertEquals(map("0:101024:1024"), plan.gidMap());
+    assertEquals(map("0:1025:1024"), plan.uidMapInDaemonNamespace());
+  }
+
+  @Test
+  void plan_autoUidmapping_rootlessForcedIdsAreNamespaceIds() {
+    IdMapRequest request =
+        IdMapRequest.of(UsernsMode.parse("auto:uidmapping=0:0:1"))
+            .withAutoRange(SubIdRange.of(1, 1024));
+    assertEquals(map("0:1000:1", "1:100001:1023"), IdMapPlanner.plan(ALICE, request).uidMap());
   }
 
   @Test

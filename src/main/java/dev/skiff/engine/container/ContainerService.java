@@ -87,6 +87,7 @@ public class ContainerService {
     if (cgroups.usable()) { // cgroups of containers removed while the daemon was down
       cgroups.removeStale(store.all().stream().map(ContainerRecord::id).collect(java.util.stream.Collectors.toSet()));
     }
+    mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
   }
 
   void onStop(@Observes ShutdownEvent ev) {
@@ -124,8 +125,23 @@ public class ContainerService {
         }
       }
     }
+    copyLayersOrUndo(c, image);
     events.emit("container", "create", id, attributes(c));
     return c;
+  }
+
+  /**
+   * Rootless containers with their own ID map get their layer copies at create, as podman does
+   * (the cost and any error belong to create); a failure removes the container again.
+   */
+  private void copyLayersOrUndo(ContainerRecord c, ResolvedImage image) {
+    try {
+      mapped.lowerDirs(c.oci(), image.layersTopFirst());
+    } catch (RuntimeException e) {
+      store.delete(c.id());
+      mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
+      throw e;
+    }
   }
 
   /** Resolves and stores a new container; its {@code --userns=auto} range goes in the same transaction. */
@@ -242,6 +258,7 @@ public class ContainerService {
 
   private void startLocked(ContainerRecord c) {
     dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
+    mapped.ownContainerDirs(c.oci(), dirs.upper(c.id()), dirs.work(c.id()));
     dirs.clearExit(c.id());
     cgroups.remove(c.id()); // a new run starts with fresh counters (OOM kills, CPU time) in new cgroups
     OciSpec oci = resolver.forStart(c, dirs);
@@ -256,6 +273,9 @@ public class ContainerService {
       for (OciSpec.Mount m : oci.mounts()) {
         dirs.prepareVolume(java.nio.file.Path.of(m.source()), rootOwner(c));
       }
+    }
+    for (OciSpec.Mount m : config.rootless() ? oci.mounts() : List.<OciSpec.Mount>of()) {
+      mapped.ownNewVolume(c.oci(), java.nio.file.Path.of(m.source()));
     }
     BundleWriter.write(dirs.bundle(c.id()), oci);
     ShimClient.Started started;
@@ -674,6 +694,9 @@ public class ContainerService {
       LOG.warnf("container %s: its cgroup still has processes; removed at the next daemon start", c.id());
     }
     network.down(c.id());
+    if (mapped.shiftOf(c.oci()).isPresent()) {
+      mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
+    }
     ttySizes.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());
@@ -727,6 +750,9 @@ public class ContainerService {
 
   @jakarta.inject.Inject
   ContainerVolumes containerVolumes;
+
+  @jakarta.inject.Inject
+  MappedStorage mapped;
 
   @jakarta.inject.Inject
   dev.skiff.engine.DaemonIdentity identity;

@@ -65,10 +65,12 @@ public class SpecResolver {
   private final ImageResolver images;
   private final HostFacts host;
   private final SubIdAllocations allocations;
+  private final MappedStorage mapped;
 
   public SpecResolver(DaemonIdentity identity, VolumeService volumes, ImageResolver images, SkiffConfig config,
-      SubIdAllocations allocations) {
+      SubIdAllocations allocations, MappedStorage mapped) {
     this.identity = identity;
+    this.mapped = mapped;
     this.allocations = allocations;
     this.volumes = volumes;
     this.images = images;
@@ -91,7 +93,7 @@ public class SpecResolver {
    */
   public boolean needsOwnRange(ContainerSpec spec) {
     try {
-      return !identity.rootless() && usernsMode(spec.security()) instanceof UsernsMode.Auto;
+      return usernsMode(spec.security()) instanceof UsernsMode.Auto;
     } catch (InvalidSecuritySettingException e) {
       return false; // resolve() reports it as a 400
     }
@@ -196,13 +198,13 @@ public class SpecResolver {
   }
 
   /**
-   * Root mode {@code --userns=auto}: a fresh range of the requested size, or of Podman's default
-   * size (at least 1024, enough for the image's highest file owner, its /etc/passwd and /etc/group
-   * IDs except nobody, and the container's user). Rootless {@code auto} is refused by the planner.
-   * The caller holds {@link SubIdAllocations#exclusive} (see {@link #needsOwnRange}).
+   * {@code --userns=auto}: a fresh range of the requested size, or of Podman's default size (at
+   * least 1024, enough for the image's highest file owner, its /etc/passwd and /etc/group IDs
+   * except nobody, and the container's user); rootless, from the user's subordinate IDs. The
+   * caller holds {@link SubIdAllocations#exclusive} (see {@link #needsOwnRange}).
    */
   private Optional<SubIdRange> autoRange(ContainerSpec.Security s, ProcessResolver.User user, ResolvedImage image) {
-    if (identity.rootless() || !(usernsMode(s) instanceof UsernsMode.Auto auto)) {
+    if (!(usernsMode(s) instanceof UsernsMode.Auto auto)) {
       return Optional.empty();
     }
     if (!s.uidMap().isEmpty() || !s.gidMap().isEmpty()) {
@@ -220,9 +222,10 @@ public class SpecResolver {
       highest = Math.max(highest, g);
     }
     long onDisk = LayerOwners.highestOnDisk(image.layersTopFirst());
-    long base = identity.rootDefaultRange().map(SubIdRange::start).orElse(0L);
-    if (onDisk >= base && onDisk - base < identity.rootDefaultRange().map(SubIdRange::count).orElse(0L)) {
-      highest = Math.max(highest, onDisk - base);
+    for (IdMapping m : identity.defaultUidMap().mappings()) { // the container ID that owner is
+      if (m.hostRange().contains(onDisk)) {
+        highest = Math.max(highest, m.containerId() + onDisk - m.hostId());
+      }
     }
     for (String file : List.of("etc/passwd", "etc/group")) {
       for (String[] entry : ProcessResolver.table(image.layersTopFirst(), file)) {
@@ -365,7 +368,8 @@ public class SpecResolver {
     OciSpec stored = JSON.convertValue(c.oci(), OciSpec.class);
     ResolvedImage image = images.resolve(c.imageId());
     Map<String, String> a = new LinkedHashMap<>(stored.annotations() == null ? Map.of() : stored.annotations());
-    a.put("dev.skiff.overlay.lower", String.join(":", image.layersTopFirst().stream().map(Path::toString).toList()));
+    List<Path> lower = mapped.lowerDirs(c.oci(), image.layersTopFirst());
+    a.put("dev.skiff.overlay.lower", String.join(":", lower.stream().map(Path::toString).toList()));
     a.put("dev.skiff.overlay.upper", dirs.upper(c.id()).toString());
     a.put("dev.skiff.overlay.work", dirs.work(c.id()).toString());
     layerIdMaps(stored).forEach(a::put);
