@@ -57,7 +57,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "skiff.probe" -}}
 {{- $root := index . 0 }}
 {{- $path := index . 1 }}
-{{- $p := index . 2 }}
+{{- $p := index . 2 -}}
 exec:
   command:
     - curl
