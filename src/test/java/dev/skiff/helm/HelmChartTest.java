@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -127,6 +128,28 @@ class HelmChartTest {
     assertEquals("/metrics", e.getPath());
     assertEquals("30s", e.getInterval());
     assertEquals(svc.getSpec().getPorts().get(0).getName(), e.getPort());
+  }
+
+  @Test
+  void installDryRunServer_clusterWithServiceMonitorApi_rendersTheServiceMonitor() throws IOException {
+    try (FakeKubeApi api = new FakeKubeApi(true)) {
+      String notes = installDryRun(api);
+      assertTrue(api.requests().contains(
+          "GET /apis/monitoring.coreos.com/v1/namespaces/" + NAMESPACE + "/servicemonitors/skf-skiff"), api.requests().toString());
+      assertTrue(api.requests().contains("GET /apis/apps/v1/namespaces/" + NAMESPACE + "/daemonsets/skf-skiff"));
+      assertTrue(notes.contains("ServiceMonitor skf-skiff created for the Prometheus Operator"), notes);
+    }
+  }
+
+  @Test
+  void installDryRunServer_clusterWithoutServiceMonitorApi_leavesItOutAndSaysSo() throws IOException {
+    try (FakeKubeApi api = new FakeKubeApi(false)) {
+      String notes = installDryRun(api);
+      assertTrue(api.requests().contains("GET /apis/apps/v1/namespaces/" + NAMESPACE + "/daemonsets/skf-skiff"),
+          api.requests().toString());
+      assertTrue(api.requests().stream().noneMatch(r -> r.contains("servicemonitors")), api.requests().toString());
+      assertTrue(notes.contains("No ServiceMonitor was created: this cluster does not serve monitoring.coreos.com/v1"), notes);
+    }
   }
 
   @Test
@@ -260,6 +283,13 @@ class HelmChartTest {
   private static KubeManifests render(UnaryOperator<TemplateCommand> options) {
     String yaml = options.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)).call();
     return KubeManifests.parse(yaml);
+  }
+
+  /** {@code helm install --dry-run=server} against {@code api}: Helm discovers the cluster's APIs. */
+  private static String installDryRun(FakeKubeApi api) {
+    return new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE)
+        .withKubeConfigContents(api.kubeconfig(NAMESPACE)).withDryRunOption(DryRun.SERVER)
+        .disableOpenApiValidation().call().getOutput();
   }
 
   private static EnvVar env(Container c, String name) {
