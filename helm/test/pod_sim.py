@@ -3,9 +3,14 @@
 like containerd's CRI pod containers, with the chart's arguments, hostPath directories and probes.
 
     pod_sim.py PROJECT_DIR SCENARIO...      (as root; needs runc, podman, curl, ip, /bin/busybox)
+    pod_sim.py --image ROOTFS SCENARIO...
 
 PROJECT_DIR is a Skiff source tree after `make build` (bin/skiffd, target/quarkus-app, the shim).
 It is bind-mounted read-only together with the host's /usr, /bin, /lib, /lib64, /sbin and /etc.
+With --image, the container's root is ROOTFS instead, an unpacked skiffd image (helm/image/build.sh
+leaves one), and skiffd, the JVM and the probes' curl come from it.
+Both mount the host's /etc read-only at /host/etc and point skiffd at its ID files, as the chart
+does (daemon.hostIdFiles).
 Scenarios (one JSON object per scenario on stdout):
 
   privileged       the chart's default: privileged, hostPID, metrics on the pod IP
@@ -53,7 +58,7 @@ def held_caps():
     return [c for i, c in enumerate(ALL_CAPS) if eff & (1 << i)]
 
 
-def bundle_config(project, tmp, privileged, unmasked, caps, pidns, cgroup, netns):
+def bundle_config(project, image, tmp, privileged, unmasked, caps, pidns, cgroup, netns):
     def bind(src, dst, ro=True):
         return {"destination": dst, "type": "bind", "source": src, "options": ["rbind", "ro" if ro else "rw"]}
     mounts = [
@@ -67,11 +72,15 @@ def bundle_config(project, tmp, privileged, unmasked, caps, pidns, cgroup, netns
         {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
          "options": ["nosuid", "noexec", "nodev", "rw" if privileged else "ro"]},
         {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "mode=1777"]},
-    ] + [bind(p, p) for p in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc") if os.path.exists(p)] + [
-        bind(project, project),
+    ]
+    if not image:
+        mounts += [bind(p, p) for p in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc") if os.path.exists(p)]
+        mounts.append(bind(project, project))
+    mounts += [
         # the chart's hostPath volumes
         bind(tmp + "/host/run/skiff", "/run/skiff", False),
         bind(tmp + "/host/var/lib/skiff", "/var/lib/skiff", False),
+        bind("/etc", "/host/etc"),
     ]
     if privileged:  # host devices instead of the minimal /dev
         mounts[1] = bind("/dev", "/dev", False)
@@ -84,15 +93,16 @@ def bundle_config(project, tmp, privileged, unmasked, caps, pidns, cgroup, netns
         linux["maskedPaths"] = MASKED
         linux["readonlyPaths"] = READONLY
     # the chart's container: skiffd with its arguments (POD_IP as the downward API gives it)
-    args = [project + "/bin/skiffd", "--socket", "/run/skiff/skiff.sock", "--runroot", "/run/skiff",
+    args = [(project + "/bin/skiffd" if not image else "/usr/local/bin/skiffd"), "--socket", "/run/skiff/skiff.sock", "--runroot", "/run/skiff",
             "--root", "/var/lib/skiff", "--log-level", "INFO",
             "--metrics-address", "[%s]:%d" % (POD_IP, METRICS_PORT), "--metrics-allow-remote"]
     return {
-        "ociVersion": "1.0.2", "root": {"path": "rootfs", "readonly": True}, "hostname": "skiffd-pod",
+        "ociVersion": "1.0.2", "root": {"path": image or "rootfs", "readonly": True}, "hostname": "skiffd-pod",
         "process": {"terminal": False, "user": {"uid": 0, "gid": 0}, "cwd": "/", "args": args,
                     "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
-                            "POD_IP=" + POD_IP]
-                    + (["JAVA_HOME=" + os.environ["JAVA_HOME"]] if os.environ.get("JAVA_HOME") else []),
+                            "POD_IP=" + POD_IP, "SKIFF_JAVA_OPTS=-Dskiff.subuid-file=/host/etc/subuid"
+                            " -Dskiff.subgid-file=/host/etc/subgid -Dskiff.passwd-file=/host/etc/passwd"]
+                    + (["JAVA_HOME=" + os.environ["JAVA_HOME"]] if os.environ.get("JAVA_HOME") and not image else []),
                     "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
                     "noNewPrivileges": False},
         "mounts": mounts, "linux": linux}
@@ -112,7 +122,7 @@ def proc_state(pid):
 
 
 class Pod:
-    def __init__(self, project, name, privileged, unmasked, caps, pidns):
+    def __init__(self, project, image, name, privileged, unmasked, caps, pidns):
         self.tmp = tempfile.mkdtemp(prefix="skiff-podsim-")
         self.id = "skiff-podsim-%s-%s" % (name, secrets.token_hex(4))
         self.cgroup = "/skiff-podsim/" + self.id
@@ -130,10 +140,12 @@ class Pod:
         for d in ("bundle/rootfs", "host/run/skiff", "host/var/lib/skiff"):
             os.makedirs(self.tmp + "/" + d)
         held = held_caps()
-        cfg = bundle_config(project, self.tmp, privileged, unmasked, [c for c in caps if c in held], pidns,
+        cfg = bundle_config(project, image, self.tmp, privileged, unmasked, [c for c in caps if c in held], pidns,
                             self.cgroup, "/run/netns/" + self.netns)
         for m in cfg["mounts"]:
-            os.makedirs(self.bundle + "/rootfs" + m["destination"], exist_ok=True)
+            target = (image or self.bundle + "/rootfs") + m["destination"]
+            if not os.path.isdir(target):
+                os.makedirs(target)  # in an image rootfs only where a mount point is missing
         with open(self.bundle + "/config.json", "w") as f:
             json.dump(cfg, f, indent=1)
         self.sock = self.tmp + "/host/run/skiff/skiff.sock"
@@ -145,6 +157,8 @@ class Pod:
         for _ in range(120):
             if run(["curl", "-s", "--unix-socket", self.sock, "http://d/_ping"])[1] == "OK":
                 return True
+            if '"status": "stopped"' in run(["runc", "state", self.id])[1]:
+                return False  # skiffd exited: its log says why
             time.sleep(0.5)
         return False
 
@@ -214,7 +228,7 @@ def busybox_rootfs(tmp):
     return tmp + "/bb.tar"
 
 
-def scenario(project, name):
+def scenario(project, image, name):
     privileged = name in ("privileged", "pidns")
     unmasked = name in ("privileged", "pidns", "unmasked")
     if privileged:
@@ -223,7 +237,7 @@ def scenario(project, name):
         caps = DEFAULT_CAPS + ["CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_NET_ADMIN"]
     else:
         caps = DEFAULT_CAPS
-    pod = Pod(project, name, privileged, unmasked, caps, pidns=(name == "pidns"))
+    pod = Pod(project, image, name, privileged, unmasked, caps, pidns=(name == "pidns"))
     r = {"scenario": name}
     try:
         r["started"] = pod.start()
@@ -271,12 +285,18 @@ def main():
     if os.geteuid() != 0:
         print("pod_sim.py: run as root (it starts runc containers)", file=sys.stderr)
         return 2
-    project = os.path.abspath(sys.argv[1])
-    if not os.path.exists(project + "/target/quarkus-app/quarkus-run.jar"):
-        print("pod_sim.py: %s is not built: run `make build` there" % project, file=sys.stderr)
-        return 2
-    for name in sys.argv[2:]:
-        print(json.dumps(scenario(project, name)), flush=True)
+    if sys.argv[1] == "--image":
+        project, image, names = None, os.path.abspath(sys.argv[2]), sys.argv[3:]
+        if not os.access(image + "/usr/local/bin/skiffd", os.X_OK):
+            print("pod_sim.py: %s has no /usr/local/bin/skiffd" % image, file=sys.stderr)
+            return 2
+    else:
+        project, image, names = os.path.abspath(sys.argv[1]), None, sys.argv[2:]
+        if not os.path.exists(project + "/target/quarkus-app/quarkus-run.jar"):
+            print("pod_sim.py: %s is not built: run `make build` there" % project, file=sys.stderr)
+            return 2
+    for name in names:
+        print(json.dumps(scenario(project, image, name)), flush=True)
     return 0
 
 
