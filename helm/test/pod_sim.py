@@ -190,12 +190,18 @@ class Pod:
 
     def cleanup(self):
         self.delete()
+        # the pod's cgroups, deepest first (pause leaves skiff/<id> freezer groups inside them)
         for ctl in os.listdir("/sys/fs/cgroup"):
-            for d in (self.cgroup, "/skiff-podsim"):
+            top = "/sys/fs/cgroup/" + ctl + self.cgroup
+            for d, _, _ in sorted(os.walk(top), key=lambda w: -len(w[0])) if os.path.isdir(top) else []:
                 try:
-                    os.rmdir("/sys/fs/cgroup/" + ctl + d)
+                    os.rmdir(d)
                 except OSError:
                     pass
+            try:
+                os.rmdir("/sys/fs/cgroup/" + ctl + "/skiff-podsim")
+            except OSError:
+                pass
         run(["ip", "netns", "del", self.netns])
         shutil.rmtree(self.tmp, ignore_errors=True)
 
