@@ -18,6 +18,7 @@ public record DaemonOptions(
     Path root,
     Path runroot,
     Optional<String> metricsAddress,
+    boolean metricsAllowRemote,
     String logLevel,
     Optional<Path> shim,
     boolean rootless,
@@ -38,6 +39,8 @@ public record DaemonOptions(
                                    root: /var/lib/skiff)
         --runroot DIR              runtime files (rootless: $XDG_RUNTIME_DIR/skiff, root: /run/skiff)
         --metrics-address HOST:PORT  also serve /metrics on this loopback TCP address (Prometheus)
+        --metrics-allow-remote     allow a --metrics-address that is not loopback (an IP address,
+                                   e.g. a Kubernetes pod's); /metrics only, no authentication
         --log-level LEVEL          TRACE, DEBUG, INFO, WARN or ERROR (default INFO)
         --shim PATH                the skiff-shim binary (default: found next to the daemon)
         -h, --help                 print this help
@@ -68,6 +71,7 @@ public record DaemonOptions(
   private static Map<String, String> readFlags(List<String> args) {
     Map<String, String> given = new java.util.LinkedHashMap<>();
     List<String> known = List.of("socket", "root", "runroot", "metrics-address", "log-level", "shim");
+    List<String> switches = List.of("metrics-allow-remote");
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("-h") || a.equals("--help")) {
@@ -83,6 +87,13 @@ public record DaemonOptions(
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
+      }
+      if (switches.contains(name)) {
+        if (value != null) {
+          throw new DaemonOptionsException("option --" + name + " takes no value");
+        }
+        given.put(name, "true");
+        continue;
       }
       if (!known.contains(name)) {
         throw new DaemonOptionsException("unknown option \"--" + name + "\" (see --help)");
@@ -125,9 +136,13 @@ public record DaemonOptions(
           "invalid --log-level \"" + given.get("log-level") + "\": use one of " + LEVELS);
     }
     Optional<String> metrics = Optional.ofNullable(given.get("metrics-address"));
-    metrics.ifPresent(MetricsAddress::parse);
+    boolean allowRemote = given.containsKey("metrics-allow-remote");
+    if (allowRemote && metrics.isEmpty()) {
+      throw new DaemonOptionsException("--metrics-allow-remote needs --metrics-address HOST:PORT");
+    }
+    metrics.ifPresent(m -> MetricsAddress.parse(m, allowRemote));
     Optional<Path> shim = Optional.ofNullable(pathOption(given, "shim", cwd));
-    return new DaemonOptions(socket, root, runroot, metrics, level, shim, rootless, uid);
+    return new DaemonOptions(socket, root, runroot, metrics, allowRemote, level, shim, rootless, uid);
   }
 
   private static Path pathOption(Map<String, String> given, String name, Path cwd) {
@@ -171,6 +186,9 @@ public record DaemonOptions(
     p.put("skiff.owner-uid", Long.toString(ownerUid));
     p.put("skiff.log-level", logLevel);
     metricsAddress.ifPresent(a -> p.put("skiff.metrics-address", a));
+    if (metricsAllowRemote) {
+      p.put("skiff.metrics-allow-remote", "true");
+    }
     shim.ifPresent(s -> p.put("skiff.shim", s.toString()));
     return p;
   }
@@ -180,6 +198,9 @@ public record DaemonOptions(
     List<String> a = new ArrayList<>(List.of("--socket", socket.toString(), "--root", root.toString(),
         "--runroot", runroot.toString(), "--log-level", logLevel));
     metricsAddress.ifPresent(m -> a.addAll(List.of("--metrics-address", m)));
+    if (metricsAllowRemote) {
+      a.add("--metrics-allow-remote");
+    }
     shim.ifPresent(s -> a.addAll(List.of("--shim", s.toString())));
     return a;
   }

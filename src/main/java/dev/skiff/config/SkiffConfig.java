@@ -33,6 +33,11 @@ public interface SkiffConfig {
   @WithName("metrics-address")
   Optional<String> metricsAddress();
 
+  /** Accept a non-loopback {@link #metricsAddress()} (an IP address; {@code --metrics-allow-remote}). */
+  @WithName("metrics-allow-remote")
+  @WithDefault("false")
+  boolean metricsAllowRemote();
+
   /** The skiff-shim binary; when absent it is looked for next to the daemon. */
   Optional<Path> shim();
 

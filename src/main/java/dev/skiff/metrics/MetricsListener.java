@@ -23,7 +23,7 @@ public class MetricsListener {
     if (config.metricsAddress().isEmpty()) {
       return;
     }
-    MetricsAddress addr = MetricsAddress.parse(config.metricsAddress().get());
+    MetricsAddress addr = MetricsAddress.parse(config.metricsAddress().get(), config.metricsAllowRemote());
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       if (req.method().name().equals("GET") && req.path().equals("/metrics")) {
         req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());

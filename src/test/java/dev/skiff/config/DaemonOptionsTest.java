@@ -77,6 +77,22 @@ class DaemonOptionsTest {
   }
 
   @Test
+  void metricsAllowRemote_isASwitchThatNeedsAnAddress() {
+    var o = DaemonOptions.parse(List.of("--metrics-address", "[10.244.1.7]:9100", "--metrics-allow-remote"), ENV, 0, CWD);
+    assertTrue(o.metricsAllowRemote());
+    assertEquals("true", o.asConfigProperties().get("skiff.metrics-allow-remote"));
+    assertEquals(o, DaemonOptions.parse(o.toArgs(), ENV, 0, CWD));
+    assertFalse(DaemonOptions.parse(List.of(), ENV, 0, CWD).asConfigProperties().containsKey("skiff.metrics-allow-remote"));
+    var noAddress = assertThrows(DaemonOptionsException.class,
+        () -> DaemonOptions.parse(List.of("--metrics-allow-remote"), ENV, 0, CWD));
+    assertTrue(noAddress.getMessage().contains("needs --metrics-address"), noAddress.getMessage());
+    assertThrows(DaemonOptionsException.class,
+        () -> DaemonOptions.parse(List.of("--metrics-address", "10.0.0.1:9100"), ENV, 0, CWD));
+    assertThrows(DaemonOptionsException.class,
+        () -> DaemonOptions.parse(List.of("--metrics-allow-remote=yes", "--metrics-address", "10.0.0.1:9100"), ENV, 0, CWD));
+  }
+
+  @Test
   void help_isRecognised() {
     assertTrue(DaemonOptions.wantsHelp(List.of("--socket", "x", "-h")));
     assertFalse(DaemonOptions.wantsHelp(List.of("--socket", "x")));
