@@ -39,9 +39,13 @@ public final class Freezer {
       return Optional.of("this host has no cgroup v1 freezer hierarchy at " + root
           + " and skiffd has no delegated cgroup v2 tree");
     }
-    if (!daemonIsRoot || !Files.isWritable(root)) {
+    if (!daemonIsRoot) {
       return Optional.of("a rootless skiffd cannot use the cgroup freezer at " + root
           + " (cgroup v1 is not delegated to users); pausing needs a root skiffd or a cgroup v2 host with delegation");
+    }
+    if (!Files.isWritable(root)) {
+      return Optional.of("the cgroup freezer at " + root + " is not writable (a read-only cgroup filesystem,"
+          + " e.g. an unprivileged Kubernetes pod); pausing needs a writable freezer hierarchy");
     }
     return Optional.empty();
   }
