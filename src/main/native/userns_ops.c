@@ -16,6 +16,8 @@
  *      (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS on the parent).
  *   {"linux":{...},"op":"remove","paths":["/abs/dir",...]}
  *      removes each tree, depth first, never following symlinks.
+ * With `--userns-holder PIDFILE` the namespace is created inside the namespace holder's (holder.h)
+ * and its maps are written directly instead of through newuidmap/newgidmap.
  * Output: exit 0 and `{"done":N}` on stdout, or exit 1 and `{"errno":E,"message":"..."}`.
  */
 #define _GNU_SOURCE
@@ -35,6 +37,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "holder.h"
 #include "userns.h"
 #include "userns_ops.h"
 #include "utils.h"
@@ -218,7 +221,7 @@ run_op (json_object *req, int go_fd)
 }
 
 int
-shim_userns_run_main (void)
+shim_userns_run_main (const char *holder)
 {
   shim_error_t err = NULL;
   cleanup_free char *text = read_stdin (&err);
@@ -235,6 +238,9 @@ shim_userns_run_main (void)
       goto fail;
     }
   if (shim_id_maps_validate (req, 1, &err) < 0)
+    goto fail;
+  /* with the namespace holder: its child, maps written directly (no newuidmap) */
+  if (shim_holder_use_file (holder, 1, &err) < 0 || shim_holder_join (&err) < 0)
     goto fail;
   if (pipe2 (go, O_CLOEXEC) < 0)
     {
