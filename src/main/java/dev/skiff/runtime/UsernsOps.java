@@ -27,10 +27,18 @@ public final class UsernsOps {
   private final IdMap uids;
   private final IdMap gids;
 
+  private final NamespaceHolder holder;
+
   public UsernsOps(Path shim, IdMap uids, IdMap gids) {
+    this(shim, uids, gids, null);
+  }
+
+  /** With the namespace holder (null = none): the operation's namespace is cloned inside it. */
+  public UsernsOps(Path shim, IdMap uids, IdMap gids, NamespaceHolder holder) {
     this.shim = shim;
     this.uids = uids;
     this.gids = gids;
+    this.holder = holder;
   }
 
   /** Sets the owners (and then the modes, which chown may have cleared) beneath {@code root}. */
@@ -68,7 +76,9 @@ public final class UsernsOps {
   }
 
   private void run(ObjectNode req) throws IOException {
-    Process p = new ProcessBuilder(shim.toString(), "userns-run")
+    List<String> cmd = new java.util.ArrayList<>(List.of(shim.toString(), "userns-run"));
+    cmd.addAll(NamespaceHolder.args(holder));
+    Process p = new ProcessBuilder(cmd)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     try (OutputStream in = p.getOutputStream()) {
