@@ -37,6 +37,8 @@ class NamespaceHolderIT {
       assertEquals("0 " + uid + " 1\n1 100000 65536", map(h.pid(), "gid_map"));
       assertEquals(h.pid(), sessionOf(h.pid()), "the holder leads its own session");
       assertTrue(d.logText().contains("namespace holder " + h.pid()), d.logText());
+      String ready = d.curl().as(user).get("/q/health/ready").body();
+      assertTrue(ready.contains("pid " + h.pid() + ", user namespace " + h.userns()), ready);
 
       // a container: host view of its maps, what it sees itself, and its namespace's parent
       String a = p.ok("run", "-d", TestImages.NAME, "sh", "-c", SLEEPER);
@@ -98,6 +100,32 @@ class NamespaceHolderIT {
       p.ok("rm", "-f", id);
       assertFalse(Files.exists(d.root.resolve("containers").resolve(id)), "the container's files are gone");
       assertNotEquals(h.pid(), holder(d).pid(), "a new holder did the removal");
+    }
+  }
+
+  @Test
+  void holderRefused_containersStillStartThroughNewuidmap_andTheReasonIsLoggedOnceAndReported() throws Exception {
+    TestUser user = TestUser.rootless();
+    try (Daemon d = Daemon.create(user)) {
+      // a directory where the holder's lock file goes: `skiff-shim holder` cannot lock, no holder
+      Files.createDirectories(d.runroot.resolve("holder.pid.lock"));
+      Exec.run(Exec.cmd("chown", "-R", user.name() + ":", d.runroot.toString())).requireOk();
+      Exec.run(Exec.cmd("chmod", "700", d.runroot.toString())).requireOk();
+      d.start();
+      Podman p = new Podman(d);
+      p.ok("load", "-i", TestImages.dockerArchive().toString());
+      for (int i = 0; i < 2; i++) {
+        String inside = p.ok("run", "--rm", TestImages.NAME, "cat", "/proc/self/uid_map");
+        assertEquals("0 " + user.uid() + " 1\n1 100000 65536", inside.replaceAll("[ \t]+", " ")
+            .replaceAll("(?m)^ ", "").trim(), "newuidmap path: a child of the host's namespace, host view inside");
+      }
+      assertFalse(Files.exists(d.runroot.resolve("holder.pid")));
+      String log = d.logText();
+      assertEquals(1, log.split("no namespace holder: ", -1).length - 1, "logged once: " + log);
+      assertTrue(log.contains("containers get their ID maps through newuidmap/newgidmap"), log);
+      var ready = d.curl().as(user).get("/q/health/ready");
+      assertEquals(200, ready.status(), ready.body());
+      assertTrue(ready.json().toString().contains("\"namespaceHolder\":\"none: lock"), ready.body());
     }
   }
 
