@@ -23,6 +23,7 @@ public final class UsernsOps {
   public record Chown(String path, long uid, long gid, int mode) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREFIX = "in the daemon's user namespace: ";
   private final Path shim;
   private final IdMap uids;
   private final IdMap gids;
@@ -76,6 +77,19 @@ public final class UsernsOps {
   }
 
   private void run(ObjectNode req) throws IOException {
+    try {
+      runOnce(req);
+    } catch (IOException e) {
+      if (holder == null || e.getMessage() == null || !e.getMessage().startsWith(PREFIX + "namespace holder")) {
+        throw e;
+      }
+      // the holder died (or was replaced) since the daemon last looked: once more
+      holder.invalidate();
+      runOnce(req);
+    }
+  }
+
+  private void runOnce(ObjectNode req) throws IOException {
     List<String> cmd = new java.util.ArrayList<>(List.of(shim.toString(), "userns-run"));
     cmd.addAll(NamespaceHolder.args(holder));
     Process p = new ProcessBuilder(cmd)
@@ -104,7 +118,7 @@ public final class UsernsOps {
       } catch (IOException unparsable) {
         // keep the raw text
       }
-      throw new IOException("in the daemon's user namespace: " + (why.isEmpty() ? "exit " + p.exitValue() : why));
+      throw new IOException(PREFIX + (why.isEmpty() ? "exit " + p.exitValue() : why));
     }
   }
 }

@@ -99,7 +99,25 @@ class NamespaceHolderIT {
       awaitGone(h.pid());
       p.ok("rm", "-f", id);
       assertFalse(Files.exists(d.root.resolve("containers").resolve(id)), "the container's files are gone");
-      assertNotEquals(h.pid(), holder(d).pid(), "a new holder did the removal");
+      Holder h2 = holder(d);
+      assertNotEquals(h.pid(), h2.pid(), "a new holder did the removal");
+
+      // the pid file no longer names the holder the daemon knows (still alive): the shim refuses
+      // it, the daemon makes a new holder and the start or the removal goes through
+      Path pidFile = d.runroot.resolve("holder.pid");
+      String w = p.ok("run", "-d", "--user", "1000:1000", OwnersImage.NAME, "sh", "-c",
+          "mkdir -p /home/app/deep/er && echo new > /home/app/deep/er/f && chmod 500 /home/app/deep && sleep 1000");
+      awaitFile(d, w);
+      Files.writeString(pidFile, "garbage\n");
+      assertEquals("ok", p.ok("run", "--rm", OwnersImage.NAME, "echo", "ok"));
+      Holder h3 = holder(d);
+      assertNotEquals(h2.pid(), h3.pid());
+      Exec.run(Exec.cmd("kill", "-9", Long.toString(h2.pid()))).requireOk();
+      Files.writeString(pidFile, "garbage\n");
+      p.ok("rm", "-f", w);
+      assertFalse(Files.exists(d.root.resolve("containers").resolve(w)), "removed through a new holder");
+      assertNotEquals(h3.pid(), holder(d).pid());
+      Exec.run(Exec.cmd("kill", "-9", Long.toString(h3.pid()))).requireOk();
     }
   }
 
