@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "holder.h"
 #include "namespaces.h"
 #include "spec.h"
 #include "utils.h"
@@ -70,6 +71,8 @@ shim_join_namespaces (struct shim_ns_join_s *joins, int n_joins, shim_error_t *e
 {
   int i;
 
+  if (shim_holder_join (err) < 0) /* registered only when a new user namespace is cloned */
+    return -1;
   for (i = 0; i < n_joins; i++)
     if (joins[i].flag == CLONE_NEWUSER && join_one (&joins[i], err) < 0)
       return -1;

@@ -7,6 +7,8 @@
  *   - shim_join_namespaces() runs in the shim before clone (a single-threaded process): the user
  *     namespace first (the others are then owned by it), then the rest.  The init inherits the
  *     joined namespaces; a joined pid namespace applies to the init (clone's child) only.
+ *     A registered namespace holder (holder.h) is joined before anything else: the container's
+ *     new user namespace becomes its child.
  *     Files the shim needs later (log, exit directory) are opened before this step.
  */
 #ifndef SHIM_NAMESPACES_H

@@ -20,6 +20,9 @@
  *      the exit file atomically: {"exitCode":N,"signal":S,"oom":false,"finishedAt":"..."}.
  *   Without _SKIFF_SYNC_FD the lines go to stdout (for manual use).
  *
+ *   `run --userns-holder PIDFILE` clones the container's user namespace inside the namespace
+ *   holder's and writes its maps directly (holder.h); `skiff-shim holder ...` creates the holder.
+ *
  *   skiff-shim exec ... joins a running container instead (exec.h); the OCI command-line subset
  *   (create/start/state/kill/delete and `run ID`) is in oci.h.
  */
@@ -27,6 +30,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +43,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "exec.h"
+#include "holder.h"
 #include "oci.h"
 #include "supervise.h"
 #include "sync.h"
@@ -59,6 +64,7 @@ struct shim_options_s
   const char *root; /* OCI modes */
   const char *bundle, *id, *exit_file, *log_file, *pid_file, *cache_dir, *process;
   const char *attach_socket, *console_size;
+  const char *userns_holder; /* run: the namespace holder's pid file (holder.h) */
   int stdin_pipe, hold_output;
   pid_t target;
 };
@@ -67,14 +73,16 @@ static void
 usage_and_exit (void)
 {
   fprintf (stderr, "usage: skiff-shim run --bundle DIR --id ID --exit-file PATH --log-file PATH "
-                   "[--pid-file PATH] [--cache-dir DIR]\n"
+                   "[--pid-file PATH] [--cache-dir DIR] [--userns-holder PIDFILE]\n"
                    "       skiff-shim exec --bundle DIR --id ID --pid PID --process FILE --exit-file PATH "
                    "--log-file PATH [--pid-file PATH] [--cache-dir DIR]\n"
                    "       (run and exec: [--attach-socket PATH [--hold-output]] [--stdin] "
                    "[--console-size ROWSxCOLS])\n"
                    "       (env _SKIFF_SYNC_FD=N)\n"
                    "       skiff-shim [--root DIR] create|run [--bundle DIR] [--pid-file PATH] ID\n"
-                   "       skiff-shim [--root DIR] start|state|kill|delete [--force] ID [SIGNAL]\n");
+                   "       skiff-shim [--root DIR] start|state|kill|delete [--force] ID [SIGNAL]\n"
+                   "       skiff-shim holder --pid-file PATH --uid-map LIST --gid-map LIST\n"
+                   "       skiff-shim userns-run [--userns-holder PIDFILE]   (request on stdin)\n");
   exit (2);
 }
 
@@ -93,6 +101,7 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
                                              { "console-size", required_argument, 0, 's' },
                                              { "stdin", no_argument, 0, 'I' },
                                              { "hold-output", no_argument, 0, 'H' },
+                                             { "userns-holder", required_argument, 0, 'U' },
                                              { 0, 0, 0, 0 } };
   const char *cmd = argv[1];
   int ch;
@@ -140,6 +149,9 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
       case 'H':
         o->hold_output = 1;
         break;
+      case 'U':
+        o->userns_holder = optarg;
+        break;
       default:
         usage_and_exit ();
       }
@@ -148,7 +160,7 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
   if (o->mode == MODE_OCI_CREATE || o->mode == MODE_OCI_RUN)
     {
       if (optind != argc - 1 || o->exit_file || o->log_file || o->process || o->target || o->attach_socket
-          || o->stdin_pipe || o->console_size)
+          || o->stdin_pipe || o->console_size || o->userns_holder)
         usage_and_exit ();
       o->id = argv[optind];
       o->bundle = o->bundle ? o->bundle : ".";
@@ -156,7 +168,8 @@ parse_options (int argc, char **argv, struct shim_options_s *o)
     }
   if (!o->bundle || !o->id || !o->exit_file || !o->log_file || optind != argc
       || ((o->mode == MODE_EXEC) != (o->target > 0 && o->process != NULL))
-      || (o->mode == MODE_RUN && o->process) || (o->hold_output && !o->attach_socket))
+      || (o->mode == MODE_RUN && o->process) || (o->hold_output && !o->attach_socket)
+      || (o->userns_holder && o->mode != MODE_RUN))
     usage_and_exit ();
 }
 
@@ -286,8 +299,11 @@ main (int argc, char **argv)
       argv += 2; /* argv[0] is now the root: only getopt's messages use it */
       argc -= 2;
     }
-  if (argc == 2 && strcmp (argv[1], "userns-run") == 0)
-    return shim_userns_run_main ();
+  if (argc >= 2 && strcmp (argv[1], "userns-run") == 0
+      && (argc == 2 || (argc == 4 && strcmp (argv[2], "--userns-holder") == 0)))
+    return shim_userns_run_main (argc == 4 ? argv[3] : NULL);
+  if (argc >= 2 && strcmp (argv[1], "holder") == 0)
+    return shim_holder_main (argc, argv);
   if (o.root == NULL)
     o.root = default_root = shim_oci_default_root ();
   if (argc < 2)
@@ -310,7 +326,8 @@ main (int argc, char **argv)
   signal (SIGPIPE, SIG_IGN);
   if ((!oci && shim_check_parent_writable (o.exit_file, &err) < 0)
       || shim_container_load (&c, o.bundle, o.id, o.process, o.cache_dir, sync_fd, &err) < 0
-      || (!oci && shim_oci_refuse_hooks (c.spec, &err) < 0))
+      || (!oci && shim_oci_refuse_hooks (c.spec, &err) < 0)
+      || shim_holder_use_file (o.userns_holder, (c.clone_flags & CLONE_NEWUSER) != 0, &err) < 0)
     fail (sync_fd, &err);
   c.want_stdin = o.stdin_pipe;
   if (o.console_size && shim_console_parse_size (o.console_size, &c.console_size) < 0)

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "holder.h"
 #include "spec.h"
 #include "userns.h"
 #include "utils.h"
@@ -112,12 +113,11 @@ write_proc_file (pid_t pid, const char *file, const char *data, shim_error_t *er
 }
 
 /* Runs newuidmap/newgidmap PID <cid hid size>... and waits for it. */
-static int
-run_helper (const char *helper, pid_t pid, json_object *maps, shim_error_t *err)
+int
+shim_run_id_helper (const char *helper, pid_t pid, const char *map_args, shim_error_t *err)
 {
-  size_t n = json_object_array_length (maps);
-  cleanup_free char **argv = xmalloc0 ((3 + 3 * n) * sizeof (char *));
-  cleanup_free char *args = format_map (maps, " ");
+  cleanup_free char *args = xstrdup (map_args);
+  cleanup_free char **argv = xmalloc0 ((3 + strlen (map_args)) * sizeof (char *));
   char pidbuf[16], *save = NULL, *tok;
   int status, k = 0;
   pid_t child;
@@ -149,9 +149,53 @@ run_helper (const char *helper, pid_t pid, json_object *maps, shim_error_t *err)
   if (WIFEXITED (status) && WEXITSTATUS (status) == 127)
     return shim_make_error (err, ENOENT, "%s not found (install the uidmap package)", helper);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    return shim_make_error (err, EPERM, "%s %s failed (exit status %d; check /etc/sub%cid)", helper, args,
+    return shim_make_error (err, EPERM, "%s %s failed (exit status %d; check /etc/sub%cid)", helper, map_args,
                             WIFEXITED (status) ? WEXITSTATUS (status) : -1, helper[3] == 'u' ? 'u' : 'g');
   return 0;
+}
+
+static int
+run_helper (const char *helper, pid_t pid, json_object *maps, shim_error_t *err)
+{
+  cleanup_free char *args = format_map (maps, " ");
+
+  return shim_run_id_helper (helper, pid, args, err);
+}
+
+/* The spec's map (host IDs) in the registered holder's IDs, as uid_map lines. */
+static char *
+holder_map (json_object *maps, int is_uid, shim_error_t *err)
+{
+  const shim_holder_t *h = shim_holder_current ();
+  struct shim_id_range_s in[SHIM_MAX_ID_RANGES], out[SHIM_MAX_ID_RANGES];
+  size_t i, n = json_object_array_length (maps);
+  char *text = xstrdup (""), *next;
+  int k;
+
+  for (i = 0; i < n && i < SHIM_MAX_ID_RANGES; i++)
+    {
+      json_object *m = json_object_array_get_idx (maps, i);
+      int64_t cid = 0, hid = 0, size = 0;
+
+      get_u32 (m, "containerID", &cid);
+      get_u32 (m, "hostID", &hid);
+      get_u32 (m, "size", &size);
+      in[i] = (struct shim_id_range_s){ (uint32_t)cid, (uint32_t)hid, (uint32_t)size };
+    }
+  k = shim_id_translate (is_uid ? h->uids : h->gids, is_uid ? h->n_uids : h->n_gids, in, (int)i, out,
+                         SHIM_MAX_ID_RANGES, err);
+  if (k < 0)
+    {
+      free (text);
+      return NULL;
+    }
+  for (i = 0; i < (size_t)k; i++)
+    {
+      xasprintf (&next, "%s%u %u %u\n", text, out[i].inside, out[i].outside, out[i].count);
+      free (text);
+      text = next;
+    }
+  return text;
 }
 
 static int
@@ -175,7 +219,12 @@ set_one_map (pid_t pid, json_object *maps, int is_uid, shim_error_t *err)
   cleanup_free char *data = NULL;
   int ret;
 
-  if (geteuid () == 0 || is_own_single_map (maps, is_uid ? geteuid () : getegid ()))
+  if (shim_holder_current () != NULL) /* joined: root of the holder, privileged over its child */
+    {
+      data = holder_map (maps, is_uid, err);
+      ret = data ? write_proc_file (pid, file, data, err) : -1;
+    }
+  else if (geteuid () == 0 || is_own_single_map (maps, is_uid ? geteuid () : getegid ()))
     {
       if (geteuid () != 0 && !is_uid && write_proc_file (pid, "setgroups", "deny", err) < 0)
         return shim_error_wrap (err, "setting setgroups");

@@ -19,6 +19,7 @@
 
 int shim_id_maps_validate (json_object *spec, int new_userns, shim_error_t *err);
 int shim_set_id_maps (pid_t pid, json_object *spec, shim_error_t *err);
+int shim_run_id_helper (const char *helper, pid_t pid, const char *map_args, shim_error_t *err);
 int shim_userns_fd_for_maps (const char *uids, const char *gids, shim_error_t *err);
 
 #endif

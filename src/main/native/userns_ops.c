@@ -26,6 +26,8 @@
  *      clears them), xattrs and timestamps are kept.  Every entry is opened relative to its
  *      already opened parent with openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS: nothing outside
  *      `source` is read and no symlink is followed.  "done" is the number of entries copied.
+ * With `--userns-holder PIDFILE` the namespace is created inside the namespace holder's (holder.h)
+ * and its maps are written directly instead of through newuidmap/newgidmap.
  * Output: exit 0 and `{"done":N}` on stdout, or exit 1 and `{"errno":E,"message":"..."}`.
  */
 #define _GNU_SOURCE
@@ -47,6 +49,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "holder.h"
 #include "userns.h"
 #include "userns_ops.h"
 #include "utils.h"
@@ -563,7 +566,7 @@ run_op (json_object *req, int go_fd)
 }
 
 int
-shim_userns_run_main (void)
+shim_userns_run_main (const char *holder)
 {
   shim_error_t err = NULL;
   cleanup_free char *text = read_stdin (&err);
@@ -580,6 +583,9 @@ shim_userns_run_main (void)
       goto fail;
     }
   if (shim_id_maps_validate (req, 1, &err) < 0)
+    goto fail;
+  /* with the namespace holder: its child, maps written directly (no newuidmap) */
+  if (shim_holder_use_file (holder, 1, &err) < 0 || shim_holder_join (&err) < 0)
     goto fail;
   if (pipe2 (go, O_CLOEXEC) < 0)
     {

@@ -2,7 +2,8 @@
 #ifndef SHIM_USERNS_OPS_H
 #define SHIM_USERNS_OPS_H
 
-/* Reads the request from stdin, runs it in a new user namespace; returns the exit status. */
-int shim_userns_run_main (void);
+/* Reads the request from stdin, runs it in a new user namespace (a child of the namespace holder
+   whose pid file is `holder`, when not NULL); returns the exit status. */
+int shim_userns_run_main (const char *holder);
 
 #endif

@@ -7,6 +7,8 @@ Run as the unprivileged user (rootless, 65536-ID map via newuidmap), e.g. as roo
 (the private mount namespace only hides the cgroup v2 hierarchy that makes crun refuse hybrid mode).
 The shim is timed the way the daemon uses it: from spawn until the exit file exists; "shim OCI" is
 `skiff-shim --root DIR run --bundle B ID`, the OCI command line, timed like crun and runc.
+HOLDER=PIDFILE (made by `skiff-shim holder --pid-file PIDFILE --uid-map 0:UID:1,1:100000:65536 --gid-map ...`)
+times the daemon's rootless path: `run --userns-holder PIDFILE`, maps written directly, no newuidmap.
 """
 import json, os, statistics, subprocess, sys, tempfile, time
 
@@ -41,7 +43,8 @@ def shim_once(i, args=None):
     r, w = os.pipe()
     t0 = time.perf_counter()
     p = subprocess.Popen([SHIM, "run", "--bundle", bundle, "--id", "b%d" % i, "--exit-file", exit_file,
-                          "--log-file", os.path.join(work, "log%d" % i)] + (args or []),
+                          "--log-file", os.path.join(work, "log%d" % i)] + (args or []) +
+                         (["--userns-holder", os.environ["HOLDER"]] if os.environ.get("HOLDER") else []),
                          env={"_SKIFF_SYNC_FD": str(w)}, pass_fds=(w,))
     os.close(w)
     line = os.read(r, 4096)

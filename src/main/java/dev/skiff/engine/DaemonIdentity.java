@@ -31,6 +31,8 @@ public class DaemonIdentity {
   private final DaemonIds ids;
   private final Optional<String> problem;
   private final SubIdRange rootDefaultRange;
+  private final dev.skiff.runtime.NamespaceHolder holder;
+  private final String noHolder;
 
   public DaemonIdentity(SkiffConfig config, Store store) {
     var unix = new com.sun.security.auth.module.UnixSystem();
@@ -77,6 +79,34 @@ public class DaemonIdentity {
           });
     }
     this.problem = why;
+    if (!ids.rootless()) {
+      noHolder = "root daemon: ID maps are written directly";
+    } else if (why.isPresent()) {
+      noHolder = "no subordinate ID range";
+    } else if (config.shim().isEmpty()) {
+      noHolder = "skiff-shim is not configured";
+    } else {
+      noHolder = null;
+    }
+    holder = noHolder == null ? new dev.skiff.runtime.NamespaceHolder(config.shim().get(),
+        config.runroot().resolve("holder.pid"), defaultUidMap(), defaultGidMap()) : null;
+  }
+
+  /** Rootless: makes or joins the namespace holder at daemon start (logs why when it cannot). */
+  void start(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ev) {
+    if (holder != null) {
+      holder.ensure();
+    }
+  }
+
+  /** The rootless namespace holder; empty for a root daemon or without a subordinate range. */
+  public Optional<dev.skiff.runtime.NamespaceHolder> holder() {
+    return Optional.ofNullable(holder);
+  }
+
+  /** Why container ID maps go through newuidmap/newgidmap (or are written directly), when no holder is used. */
+  public Optional<String> holderProblem() {
+    return holder == null ? Optional.ofNullable(noHolder) : holder.problem();
   }
 
   public DaemonIds ids() {

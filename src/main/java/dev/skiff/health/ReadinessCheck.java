@@ -38,6 +38,10 @@ public class ReadinessCheck implements HealthCheck {
     b.withData("shim", shimProblem.orElse("ok: " + config.shim().map(Object::toString).orElse("")));
     Optional<String> idProblem = identity.problem();
     b.withData("subordinateIds", idProblem.orElse("ok: " + identity.defaultUidMap().toProcLines()));
+    // informational: without a holder, containers still start (their maps go through newuidmap)
+    b.withData("namespaceHolder", identity.holder().flatMap(h -> h.state().map(st -> "pid " + st.pid()
+        + ", user namespace " + st.userns() + " (" + h.pidFile() + ")"))
+        .orElse("none: " + identity.holderProblem().orElse("not made yet")));
     if (!storeOk || shimProblem.isPresent() || idProblem.isPresent()) {
       b.down();
     }

@@ -25,16 +25,42 @@ public final class ShimClient {
   private static final long START_TIMEOUT_SECONDS = 60;
 
   private final Path shim;
+  private final NamespaceHolder holder;
 
   public ShimClient(Path shim) {
+    this(shim, null);
+  }
+
+  /** With a rootless namespace holder (null = none): container starts clone inside it. */
+  public ShimClient(Path shim, NamespaceHolder holder) {
     this.shim = shim;
+    this.holder = holder;
   }
 
   /** A started container: its pid and the warnings the shim reported. */
   public record Started(long pid, List<String> warnings) {}
 
   public Started start(ShimLaunch launch) {
-    return launch(launch.args(), launch.bundle().resolve("shim.stderr"));
+    List<String> hold = NamespaceHolder.args(holder);
+    if (hold.isEmpty()) {
+      return launch(launch.args(), launch.bundle().resolve("shim.stderr"));
+    }
+    try {
+      return launch(withHolder(launch.args(), hold), launch.bundle().resolve("shim.stderr"));
+    } catch (ShimStartException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("namespace holder")) {
+        throw e;
+      }
+      // the holder died (or was replaced) between the daemon's check and the shim's: once more
+      holder.invalidate();
+      return launch(withHolder(launch.args(), NamespaceHolder.args(holder)), launch.bundle().resolve("shim.stderr"));
+    }
+  }
+
+  private static List<String> withHolder(List<String> args, List<String> hold) {
+    List<String> a = new ArrayList<>(args);
+    a.addAll(1, hold); // after the `run` command
+    return a;
   }
 
   /** Starts a process in a running container ({@code skiff-shim exec}); same answer as a start. */

@@ -24,14 +24,23 @@ public final class UsernsOps {
   public record Chown(String path, long uid, long gid, int mode) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREFIX = "in the daemon's user namespace: ";
   private final Path shim;
   private final IdMap uids;
   private final IdMap gids;
 
+  private final NamespaceHolder holder;
+
   public UsernsOps(Path shim, IdMap uids, IdMap gids) {
+    this(shim, uids, gids, null);
+  }
+
+  /** With the namespace holder (null = none): the operation's namespace is cloned inside it. */
+  public UsernsOps(Path shim, IdMap uids, IdMap gids, NamespaceHolder holder) {
     this.shim = shim;
     this.uids = uids;
     this.gids = gids;
+    this.holder = holder;
   }
 
   /** Sets the owners (and then the modes, which chown may have cleared) beneath {@code root}. */
@@ -87,7 +96,22 @@ public final class UsernsOps {
   }
 
   private void run(ObjectNode req) throws IOException {
-    Process p = new ProcessBuilder(shim.toString(), "userns-run")
+    try {
+      runOnce(req);
+    } catch (IOException e) {
+      if (holder == null || e.getMessage() == null || !e.getMessage().startsWith(PREFIX + "namespace holder")) {
+        throw e;
+      }
+      // the holder died (or was replaced) since the daemon last looked: once more
+      holder.invalidate();
+      runOnce(req);
+    }
+  }
+
+  private void runOnce(ObjectNode req) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>(List.of(shim.toString(), "userns-run"));
+    cmd.addAll(NamespaceHolder.args(holder));
+    Process p = new ProcessBuilder(cmd)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     try (OutputStream in = p.getOutputStream()) {
@@ -113,7 +137,7 @@ public final class UsernsOps {
       } catch (IOException unparsable) {
         // keep the raw text
       }
-      throw new IOException("in the daemon's user namespace: " + (why.isEmpty() ? "exit " + p.exitValue() : why));
+      throw new IOException(PREFIX + (why.isEmpty() ? "exit " + p.exitValue() : why));
     }
   }
 }

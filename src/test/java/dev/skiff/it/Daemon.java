@@ -167,7 +167,24 @@ final class Daemon implements AutoCloseable {
     if (process != null && process.isAlive()) {
       stop();
     }
+    killHolder();
     Exec.run(Exec.cmd("rm", "-rf", dir.toString()));
+  }
+
+  /** A rootless daemon's namespace holder outlives it by design; a test's must not outlive the test. */
+  private void killHolder() {
+    try {
+      Path f = runroot.resolve("holder.pid");
+      if (Files.exists(f)) {
+        String pid = Files.readString(f).trim().split(" ")[0];
+        Path comm = Path.of("/proc", pid, "comm");
+        if (Files.exists(comm) && Files.readString(comm).trim().equals("skiff-holder")) {
+          Exec.run(Exec.cmd("kill", "-9", pid));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
   }
 
   static void sleep(long ms) {

@@ -440,7 +440,8 @@ public class ContainerService {
 
   ShimClient shim() {
     return new ShimClient(config.shim().orElseThrow(
-        () -> new ContainerStateException("skiff-shim is not configured; start skiffd through bin/skiffd")));
+        () -> new ContainerStateException("skiff-shim is not configured; start skiffd through bin/skiffd")),
+        identity.holder().orElse(null));
   }
 
   // ---- exits ----------------------------------------------------------------------------------
@@ -765,7 +766,8 @@ public class ContainerService {
   private void removeInUserNamespace(ContainerRecord c, RuntimeException denied) {
     if (config.rootless() && config.shim().isPresent()) {
       try {
-        new dev.skiff.runtime.UsernsOps(config.shim().get(), identity.defaultUidMap(), identity.defaultGidMap())
+        new dev.skiff.runtime.UsernsOps(config.shim().get(), identity.defaultUidMap(), identity.defaultGidMap(),
+            identity.holder().orElse(null))
             .remove(List.of(dirs.persistent(c.id()), dirs.bundle(c.id())));
         dirs.remove(c.id());
         return;

@@ -81,7 +81,8 @@ public class ImageService implements ImageResolver {
           new LayerExtractor(WhiteoutStyle.USER_XATTR),
           owners(identity.defaultUidMap(), identity.defaultGidMap(),
               identity.rootless() ? config.shim().map(shim -> new dev.skiff.runtime.UsernsOps(shim,
-                  identity.defaultUidMap(), identity.defaultGidMap())).orElse(null) : null),
+                  identity.defaultUidMap(), identity.defaultGidMap(), identity.holder().orElse(null))).orElse(null)
+                  : null),
           ExtractLimits.DEFAULT);
       layers.cleanStaging();
     } catch (IOException e) {
