@@ -112,12 +112,12 @@ class RootlessUsernsIT {
     p.ok("rm", b, c);
     var run = p.run("run", "--rm", "--userns=auto:size=65536", TestImages.NAME, "cat", "/proc/self/uid_map");
     assertEquals(0, run.exit(), run.stderr());
-    assertEquals("0 100000 65536", run.stdout().replaceAll("[ \t]+", " ").trim());
+    assertEquals("0 1 65536", run.stdout().replaceAll("[ \t]+", " ").trim(), "host 100000.. is the holder's 1..");
     // uidmapping= host IDs are skiffd's namespace IDs (Podman's rootless rule): 40000 is host 139999
     var forced = p.run("run", "--rm", "--userns=auto:size=1024,uidmapping=1000:40000:1", TestImages.NAME,
         "cat", "/proc/self/uid_map");
     assertEquals(0, forced.exit(), forced.stderr());
-    assertTrue(forced.stdout().replaceAll("[ \t]+", " ").contains("1000 139999 1"), forced.stdout());
+    assertTrue(forced.stdout().replaceAll("[ \t]+", " ").contains("1000 40000 1"), forced.stdout()); // host 139999
   }
 
   @Test
@@ -137,8 +137,9 @@ class RootlessUsernsIT {
         "cat /proc/self/uid_map; stat -c %u:%g /bin /etc/passwd; echo hi > /written && cat /written;"
             + " echo v > /data/f && cat /data/f");
     String map = out.replaceAll("[ \t]+", " ");
-    assertTrue(map.contains("0 100000 65536"), map);
-    assertFalse(map.lines().anyMatch(l -> l.trim().startsWith("0 1001 ") || l.contains(" 1001 1")), map);
+    assertTrue(map.contains("0 1 65536"), map); // the holder's 1.. = host 100000..
+    assertFalse(map.lines().anyMatch(l -> l.trim().split(" ").length == 3 && l.trim().split(" ")[1].equals("0")),
+        "the user (the holder's 0) is not mapped: " + map);
     assertTrue(out.endsWith("0:0\n0:0\nhi\nv"), out);
   }
 
@@ -177,9 +178,16 @@ class RootlessUsernsIT {
     throw new AssertionError("container " + id + " did not finish its script: " + p.ok("logs", id));
   }
 
+  /**
+   * The first line of a /proc/self/uid_map read inside, its second column turned into the host ID.
+   * Inside, the map is relative to the parent user namespace, the namespace holder's (as in rootless
+   * podman's pause namespace): 0 is the user, k is the k-th subordinate ID.
+   */
   private static long[] firstMapLine(String logs) {
     String[] f = logs.lines().findFirst().orElseThrow().trim().split("\\s+");
-    return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+    long holderId = Long.parseLong(f[1]);
+    long host = holderId == 0 ? TestUser.rootless().uid() : SUB_START + holderId - 1;
+    return new long[] {Long.parseLong(f[0]), host, Long.parseLong(f[2])};
   }
 
   private static long ownerOfUpperFile(String id, String rel) throws IOException {
