@@ -69,6 +69,7 @@ struct supervisor_s
   int close_stdin;
   int held;
   long hold_until;
+  int untrimmed; /* activity since the last o->trim */
 };
 
 #define IN_BUF_SIZE (256 * 1024)
@@ -200,7 +201,7 @@ poll_once (struct supervisor_s *s, int sfd, int *status, int *exited, char *buf,
   struct pollfd fds[8 + SHIM_ATTACH_MAX_CLIENTS];
   shim_attach_t *a = s->o->attach;
   struct shim_attach_handler_s h = { s, on_stdin, on_close_stdin, on_resize, on_release };
-  int n = 0, i, in_slot = -1, listen_slot = -1, first_client, n_clients, timeout = -1;
+  int n = 0, i, in_slot = -1, listen_slot = -1, first_client, n_clients, timeout = -1, ready;
   int reading = !s->held && (a == NULL || shim_attach_backlog (a) < SHIM_ATTACH_HIGH_WATER);
 
   fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -228,12 +229,22 @@ poll_once (struct supervisor_s *s, int sfd, int *status, int *exited, char *buf,
     }
   if (s->held)
     timeout = (int)(s->hold_until - now_ms () > 0 ? s->hold_until - now_ms () : 0);
-  if (poll (fds, n, timeout) < 0)
+  if (s->o->trim && s->untrimmed && (timeout < 0 || timeout > SHIM_TRIM_IDLE_MS))
+    timeout = SHIM_TRIM_IDLE_MS;
+  ready = poll (fds, n, timeout);
+  if (ready < 0)
     {
       if (errno == EINTR)
         return 0;
       return shim_make_error (err, errno, "poll");
     }
+  if (s->o->trim && ready == 0 && s->untrimmed && !s->held)
+    {
+      s->o->trim ();
+      s->untrimmed = 0;
+    }
+  else if (ready > 0)
+    s->untrimmed = 1;
   if (s->held && now_ms () >= s->hold_until)
     s->held = 0;
   for (i = 1; i <= 2; i++)
@@ -286,6 +297,8 @@ shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *o, shim
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     return shim_make_error (err, errno, "signalfd");
+  if (o->trim)
+    o->trim ();
 
   while (!exited || s.held)
     if (poll_once (&s, sfd, &status, &exited, buf, sizeof (buf), err) < 0)

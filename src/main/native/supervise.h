@@ -38,7 +38,12 @@ struct shim_supervise_opts_s
   const char *exit_file;
   shim_attach_t *attach; /* listen_fd -1: no attach socket */
   int hold_output;
+  /* when set: called once the loop has waited SHIM_TRIM_IDLE_MS with nothing to do after some
+     activity (handover.h: unmaps the binary's read-only pages the activity faulted in) */
+  void (*trim) (void);
 };
+
+#define SHIM_TRIM_IDLE_MS 1000
 
 int shim_block_signals (sigset_t *old, shim_error_t *err);
 int shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *opts, shim_error_t *err);
