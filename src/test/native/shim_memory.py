@@ -7,7 +7,8 @@ Run as root (it reads the monitor's smaps; the shims run rootless as SKIFF_TEST_
   SHIM=src/main/native/skiff-shim ROOTFS=/path/to/busybox-rootfs [N=5] [DETAIL=1] [HOLD=S] python3 shim_memory.py
 The N shims run at the same time (shared pages are then really shared, as on a busy host).
 DETAIL=1 prints the per-mapping table of the first shim; HOLD=S prints the monitors' pids and keeps
-them S seconds before stopping them.
+them S seconds before stopping them.  _SKIFF_NO_HANDOVER=1 (the monitor stays on the sealed copy)
+and _SKIFF_KEEP_TEXT=1 (no unmapping of the read-only pages) are passed to the shims (handover.h).
 """
 import json, os, pwd, subprocess, sys, tempfile, time
 
@@ -41,7 +42,8 @@ os.chmod(bundle, 0o755)
 
 def start(i):
     r, w = os.pipe()
-    subprocess.run(["runuser", "-u", USER, "--", "env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", bundle,
+    knobs = ["%s=%s" % (k, os.environ[k]) for k in ("_SKIFF_NO_HANDOVER", "_SKIFF_KEEP_TEXT") if k in os.environ]
+    subprocess.run(["runuser", "-u", USER, "--", "env", "_SKIFF_SYNC_FD=%d" % w] + knobs + [SHIM, "run", "--bundle", bundle,
                     "--id", "m%d" % i, "--exit-file", os.path.join(work, "exit%d" % i),
                     "--log-file", os.path.join(work, "log%d" % i), "--pid-file", os.path.join(work, "pid%d" % i),
                     "--attach-socket", os.path.join(work, "attach%d" % i)],
