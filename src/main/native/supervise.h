@@ -20,6 +20,9 @@
  *   {"exitCode":N,"signal":S,"oom":false,"finishedAt":"<RFC3339Nano>"}
  * then the queued frames are sent (for up to 5 s), the clients closed and the socket unlinked.
  * exitCode is 128+S when the process was killed by signal S (S is 0 otherwise).
+ * Memory: the output read buffer, the record buffer (log.h) and the stdin queue are .bss arrays
+ * whose pages are given back (MADV_DONTNEED) once the loop has been idle SHIM_TRIM_IDLE_MS after
+ * some activity (the stdin queue only when empty); opts->trim is called at start and then too.
  * The caller blocks SHIM_SUPERVISED_SIGNALS (shim_block_signals) before cloning the init.
  */
 #ifndef SHIM_SUPERVISE_H

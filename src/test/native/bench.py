@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""bench.py -- wall time of `skiff-shim run` of `true` vs runc/crun, and the supervising shim's memory.
+"""bench.py -- wall time of `skiff-shim run` of `true` vs runc/crun, log ingest, and the supervising shim's
+memory (as root only: shim_memory.py measures it per mapping, mean of N shims).
 
 Run as the unprivileged user (rootless, 65536-ID map via newuidmap), e.g. as root:
   unshare -m sh -c 'umount -l /sys/fs/cgroup/unified; exec runuser -u skifftest -- \
@@ -113,12 +114,15 @@ cpid = int(open(os.path.join(work, "pid-mem")).read())
 shim_pid = int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
 time.sleep(0.2)
 vals = {}
-for line in open("/proc/%d/smaps_rollup" % shim_pid):
-    parts = line.split()
-    if len(parts) >= 3 and parts[1].isdigit():
-        vals[parts[0].rstrip(":")] = int(parts[1])
-uss = vals.get("Private_Clean", 0) + vals.get("Private_Dirty", 0)
-print("supervising shim (pid %d): Rss %d kB, Pss %d kB, USS %d kB" % (shim_pid, vals["Rss"], vals["Pss"], uss))
+try:
+    for line in open("/proc/%d/smaps_rollup" % shim_pid):
+        parts = line.split()
+        if len(parts) >= 3 and parts[1].isdigit():
+            vals[parts[0].rstrip(":")] = int(parts[1])
+    uss = vals.get("Private_Clean", 0) + vals.get("Private_Dirty", 0)
+    print("supervising shim (pid %d): Rss %d kB, Pss %d kB, USS %d kB" % (shim_pid, vals["Rss"], vals["Pss"], uss))
+except PermissionError:  # the monitor makes itself non-dumpable once it left the memfd (handover.h)
+    print("supervising shim (pid %d): its smaps need root (not dumpable): run shim_memory.py as root" % shim_pid)
 os.kill(cpid, 9)
 while not os.path.exists(exit_file):
     time.sleep(0.01)

@@ -768,6 +768,15 @@ def handover_tests(rootless):
         ok(os.lstat("/proc/%d/exe" % mon).st_uid == 0 and r.returncode != 0,
            "rootless: the re-executed monitor is not dumpable (its /proc/PID/exe needs CAP_SYS_PTRACE)",
            (os.lstat("/proc/%d/exe" % mon).st_uid, r.returncode, r.stdout, r.stderr))
+    # the aim for a supervising shim of a sleeping container: RSS <= 1 MiB (it gets there
+    # once its loop has been idle a second: handover.h, supervise.h)
+    deadline, rss = time.time() + 15, None
+    while mon and time.time() < deadline:
+        rss = int([l for l in open("/proc/%d/smaps_rollup" % mon) if l.startswith("Rss:")][0].split()[1])
+        if rss <= 1024:
+            break
+        time.sleep(0.2)
+    ok(rss is not None and rss <= 1024, "%s: the waiting monitor's RSS is at most 1 MiB (%s KiB)" % (tag, rss))
     c = AttachClient(path)
     c.stdin(b'{"uidMappings":[{"containerID":0,"hostID":0,"size":1}]}')
     c.send(1)  # close stdin: userns-run reads its request to EOF, then refuses it (exit 1)

@@ -6,7 +6,8 @@ Run as root (it reads the monitor's smaps; the shims run rootless as SKIFF_TEST_
 65536-ID map through newuidmap, like bench.py):
   SHIM=src/main/native/skiff-shim ROOTFS=/path/to/busybox-rootfs [N=5] [DETAIL=1] [HOLD=S] python3 shim_memory.py
 The N shims run at the same time (shared pages are then really shared, as on a busy host).
-DETAIL=1 prints the per-mapping table of the first shim; HOLD=S prints the monitors' pids and keeps
+CMD="..." runs that shell command instead of `sleep 60` (e.g. output first: "yes a | head -c 1000000;
+exec sleep 60"), WAIT=S measures S seconds after the start (0.5).  DETAIL=1 prints the per-mapping table of the first shim; HOLD=S prints the monitors' pids and keeps
 them S seconds before stopping them.  _SKIFF_NO_HANDOVER=1 (the monitor stays on the sealed copy)
 and _SKIFF_KEEP_TEXT=1 (no unmapping of the read-only pages) are passed to the shims (handover.h).
 """
@@ -20,7 +21,9 @@ uid = pwd.getpwnam(USER).pw_uid
 maps = [{"containerID": 0, "hostID": uid, "size": 1}, {"containerID": 1, "hostID": 100000, "size": 65535}]
 spec = {
     "ociVersion": "1.0.2",
-    "process": {"user": {"uid": 0, "gid": 0}, "args": ["/bin/sleep", "60"], "env": ["PATH=/bin"], "cwd": "/",
+    "process": {"user": {"uid": 0, "gid": 0},
+                "args": ["/bin/sh", "-c", os.environ["CMD"]] if os.environ.get("CMD") else ["/bin/sleep", "60"],
+                "env": ["PATH=/bin"], "cwd": "/",
                 "capabilities": {k: ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SETGID"]
                                  for k in ["bounding", "effective", "permitted"]},
                 "noNewPrivileges": True},
@@ -80,7 +83,7 @@ def totals(m):
 
 
 shims = [start(i) for i in range(N)]
-time.sleep(0.5)
+time.sleep(float(os.environ.get("WAIT", "0.5")))
 all_maps = [smaps(s) for _, s in shims]
 if os.environ.get("DETAIL"):
     print("%-60s %6s %6s %6s %6s %6s" % ("mapping (perms)", "Rss", "Pss", "PrCln", "PrDrt", "Shrd"))
