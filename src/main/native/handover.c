@@ -128,13 +128,13 @@ shim_handover (char *argv0, const char *id, const shim_container_t *c, const str
 extern const ElfW (Ehdr) __ehdr_start; /* the linker's: this binary's ELF header, as mapped */
 
 /* Unmaps this binary's read-only segments (handover.h).  Only clean page-cache pages are dropped
-   (never a writable segment: its private copies, .data and the relocated RELRO, would be lost);
-   what runs next faults its pages back in. */
+   (never a writable segment: its private copies, .data and the relocated RELRO, would be lost;
+   only pages wholly inside a read-only segment); what runs next faults its pages back in. */
 static void
 drop_readonly_segments (void)
 {
   const ElfW (Phdr) *ph = (const ElfW (Phdr) *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
-  uintptr_t bias = 0, page = 4096, start[16], end[16];
+  uintptr_t bias = 0, page = (uintptr_t)sysconf (_SC_PAGESIZE), start[16], end[16];
   int i, n = 0, have_bias = 0;
 
   /* the ranges first: the program headers are in the first segment, unmapped below */
@@ -147,9 +147,10 @@ drop_readonly_segments (void)
       have_bias = 1;
       if (ph[i].p_flags & PF_W)
         continue;
-      start[n] = (bias + ph[i].p_vaddr) & ~(page - 1);
-      end[n] = (bias + ph[i].p_vaddr + ph[i].p_memsz + page - 1) & ~(page - 1);
-      n++;
+      start[n] = (bias + ph[i].p_vaddr + page - 1) & ~(page - 1);
+      end[n] = (bias + ph[i].p_vaddr + ph[i].p_memsz) & ~(page - 1);
+      if (end[n] > start[n])
+        n++;
     }
   for (i = 0; i < n; i++)
     madvise ((void *)start[i], end[i] - start[i], MADV_DONTNEED);
