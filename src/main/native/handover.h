@@ -27,8 +27,11 @@
  * blocked signals, the ignored SIGPIPE and unaccepted attach connections carry over the execve.
  * It returns (-1) only when it did not re-execute: the caller then supervises from the copy.
  * shim_handover_main() is `supervise`: it rebuilds the container/supervise state and runs
- * shim_supervise().  Anything shim_supervise() reads from shim_container_t or the options must be
- * carried here.
+ * shim_supervise(), which unmaps the binary's read-only pages at its start and whenever its loop
+ * has been idle a while after activity (supervise.h).  Anything shim_supervise() reads from
+ * shim_container_t or the options must be carried here.
+ * For measurements (src/test/native/shim_memory.py): _SKIFF_NO_HANDOVER=1 in the environment keeps
+ * the monitor on the sealed copy, _SKIFF_KEEP_TEXT=1 keeps the read-only pages mapped.
  */
 #ifndef SHIM_HANDOVER_H
 #define SHIM_HANDOVER_H
