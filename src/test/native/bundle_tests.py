@@ -770,6 +770,7 @@ def handover_tests(rootless):
            (os.lstat("/proc/%d/exe" % mon).st_uid, r.returncode, r.stdout, r.stderr))
     # the aim for a supervising shim of a sleeping container: RSS <= 1 MiB (it gets there
     # once its loop has been idle a second: handover.h, supervise.h)
+    time.sleep(1.5)  # past the re-executed monitor's start-up
     deadline, rss = time.time() + 15, None
     while mon and time.time() < deadline:
         rss = int([l for l in open("/proc/%d/smaps_rollup" % mon) if l.startswith("Rss:")][0].split()[1])
