@@ -16,6 +16,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "network.h"
 #include "container.h"
 #include "mac.h"
 #include "mounts.h"
@@ -404,7 +405,8 @@ shim_container_start (shim_container_t *c, const sigset_t *init_mask, int warn_f
 
   if (((c->clone_flags & CLONE_NEWUSER) && shim_set_id_maps (pid, c->spec, err) < 0)
       || shim_set_oom_score_adj (pid, shim_spec_get (c->spec, "process.oomScoreAdj"), err) < 0
-      || shim_set_cgroup (pid, c->spec, warn_fd, err) < 0)
+      || shim_set_cgroup (pid, c->spec, warn_fd, err) < 0
+      || shim_set_network (pid, c->spec, err) < 0)
     {
       kill (pid, SIGKILL);
       close (sock[0]);

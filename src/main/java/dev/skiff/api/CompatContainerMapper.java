@@ -78,11 +78,13 @@ public final class CompatContainerMapper {
     m.put("ImageID", "sha256:" + c.imageId());
     m.put("Command", String.join(" ", ContainerMapper.args(c)));
     m.put("Created", c.created().getEpochSecond());
-    m.put("Ports", List.of());
+    m.put("Ports", c.spec().network().ports().stream()
+        .map(p -> Map.<String, Object>of("IP", p.hostIp(), "PrivatePort", p.containerPort(), "PublicPort",
+            p.hostPort(), "Type", p.protocol())).toList());
     m.put("Labels", c.spec().basic().labels());
     m.put("State", c.isRunning() ? "running" : c.state() == ContainerState.CREATED ? "created" : "exited");
     m.put("Status", status(c));
-    m.put("HostConfig", Map.of("NetworkMode", c.spec().network().mode().isEmpty() ? "none" : c.spec().network().mode()));
+    m.put("HostConfig", Map.of("NetworkMode", ContainerMapper.networkMode(c)));
     m.put("NetworkSettings", Map.of("Networks", Map.of()));
     m.put("Mounts", List.of());
     return m;

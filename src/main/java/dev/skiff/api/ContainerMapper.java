@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.skiff.engine.ContainerState;
 import dev.skiff.engine.container.ContainerRecord;
 import dev.skiff.engine.container.ContainerSpec;
+import dev.skiff.engine.container.PortMapping;
 import dev.skiff.store.ContainerDirs;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -82,7 +83,7 @@ public final class ContainerMapper {
         "WorkDir", dirs.work(c.id()).toString())));
     m.put("Mounts", mounts(c));
     m.put("Dependencies", List.of());
-    m.put("NetworkSettings", networkSettings());
+    m.put("NetworkSettings", networkSettings(c));
     m.put("Namespace", "");
     m.put("IsInfra", false);
     m.put("IsService", false);
@@ -147,7 +148,24 @@ public final class ContainerMapper {
     return out;
   }
 
-  private static Map<String, Object> networkSettings() {
+  /** Published ports as Docker and podman inspect show them: "80/tcp" → [{HostIp, HostPort}]. */
+  static Map<String, Object> portBindings(ContainerRecord c) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (PortMapping p : c.spec().network().ports()) {
+      @SuppressWarnings("unchecked")
+      List<Map<String, String>> l = (List<Map<String, String>>) out.computeIfAbsent(p.key(), k -> new ArrayList<>());
+      l.add(Map.of("HostIp", p.hostIp(), "HostPort", Integer.toString(p.hostPort())));
+    }
+    return out;
+  }
+
+  /** The network mode inspect shows (records from before slirp4netns have "": loopback only). */
+  static String networkMode(ContainerRecord c) {
+    String m = c.spec().network().mode();
+    return m.isEmpty() || m.equals("private") ? "none" : m;
+  }
+
+  private static Map<String, Object> networkSettings(ContainerRecord c) {
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("EndpointID", "");
     n.put("Gateway", "");
@@ -162,8 +180,9 @@ public final class ContainerMapper {
     n.put("HairpinMode", false);
     n.put("LinkLocalIPv6Address", "");
     n.put("LinkLocalIPv6PrefixLen", 0);
-    n.put("Ports", Map.of());
-    n.put("SandboxKey", "");
+    n.put("Ports", portBindings(c));
+    n.put("SandboxKey", c.isRunning() && c.pid() > 0 && !networkMode(c).equals("host")
+        ? "/proc/" + c.pid() + "/ns/net" : "");
     return n;
   }
 
@@ -223,8 +242,8 @@ public final class ContainerMapper {
     h.put("CgroupMode", "private");
     h.put("ContainerIDFile", "");
     h.put("LogConfig", Map.of("Type", "k8s-file", "Path", dirs.log(c.id()).toString(), "Tag", "", "Size", "0B"));
-    h.put("NetworkMode", c.spec().network().mode().isEmpty() ? "none" : c.spec().network().mode());
-    h.put("PortBindings", Map.of());
+    h.put("NetworkMode", networkMode(c));
+    h.put("PortBindings", portBindings(c));
     String policy = c.spec().basic().restartPolicy();
     h.put("RestartPolicy", Map.of("Name", policy, "MaximumRetryCount", c.spec().basic().restartTries()));
     h.put("AutoRemove", c.spec().basic().remove());
@@ -385,7 +404,9 @@ public final class ContainerMapper {
     m.put("Pid", c.pid());
     m.put("Pod", "");
     m.put("PodName", "");
-    m.put("Ports", null);
+    m.put("Ports", c.spec().network().ports().isEmpty() ? null : c.spec().network().ports().stream()
+        .map(p -> Map.<String, Object>of("host_ip", p.hostIp(), "container_port", p.containerPort(),
+            "host_port", p.hostPort(), "range", 1, "protocol", p.protocol())).toList());
     m.put("Size", null);
     m.put("StartedAt", c.startedAt().equals(ContainerRecord.ZERO_TIME) ? -62135596800L : c.startedAt().getEpochSecond());
     m.put("State", c.state().wireName());

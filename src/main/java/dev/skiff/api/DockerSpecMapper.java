@@ -3,6 +3,7 @@ package dev.skiff.api;
 import dev.skiff.api.model.compat.DockerCreateRequest;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.container.ContainerSpec;
+import dev.skiff.engine.container.PortMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class DockerSpecMapper {
   public static ContainerSpec toSpec(String name, DockerCreateRequest r) {
     var h = r.hostConfig() != null ? r.hostConfig()
         : new DockerCreateRequest.HostConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
     var policy = h.restartPolicy();
     var basic = new ContainerSpec.Basic(name, r.image(), r.cmd(), r.entrypoint(), env(r.env()), r.workingDir(),
         r.user(), bool(r.tty()), bool(r.openStdin()), r.labels(), Map.of(), r.hostname(),
@@ -37,10 +38,26 @@ public final class DockerSpecMapper {
     var resources = new ContainerSpec.Resources(
         h.ulimits() == null ? null : h.ulimits().stream().map(u -> new ContainerSpec.Rlimit(u.name(), u.hard(), u.soft())).toList(),
         num(h.memory()), num(h.memorySwap()), quota, period, num(h.pidsLimit()));
-    int ports = h.portBindings() == null ? 0 : h.portBindings().size();
     String mode = h.networkMode() == null || h.networkMode().equals("default") || h.networkMode().equals("bridge")
         ? "" : h.networkMode();
-    return new ContainerSpec(basic, storage, security, resources, new ContainerSpec.Network(mode, ports));
+    return new ContainerSpec(basic, storage, security, resources, network(r, h, mode));
+  }
+
+  /** PortBindings, PublishAllPorts with the request's ExposedPorts (the image's are added at create). */
+  private static ContainerSpec.Network network(DockerCreateRequest r, DockerCreateRequest.HostConfig h, String mode) {
+    List<PortMapping> ports = new ArrayList<>();
+    if (h.portBindings() != null) {
+      for (var e : h.portBindings().entrySet()) {
+        List<Map<String, String>> bindings = e.getValue() == null || e.getValue().isEmpty()
+            ? List.of(Map.of()) : e.getValue();
+        for (Map<String, String> b : bindings) {
+          ports.addAll(PortMapping.fromDocker(e.getKey(), b == null ? "" : b.get("HostIp"),
+              b == null ? "" : b.get("HostPort")));
+        }
+      }
+    }
+    List<String> exposed = r.exposedPorts() == null ? List.of() : List.copyOf(r.exposedPorts().keySet());
+    return new ContainerSpec.Network(mode, ports, List.of(), Boolean.TRUE.equals(h.publishAllPorts()), exposed);
   }
 
   private static Map<String, String> env(List<String> env) {

@@ -3,7 +3,9 @@ package dev.skiff.api;
 import dev.skiff.api.model.libpod.SpecGenerator;
 import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.container.ContainerSpec;
+import dev.skiff.engine.container.PortMapping;
 import dev.skiff.runtime.Signals;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,9 +33,33 @@ public final class SpecGeneratorMapper {
         g.userns() == null ? "" : g.userns().value(),
         ids == null ? null : idMaps(ids.uidMap()), ids == null ? null : idMaps(ids.gidMap()));
     var resources = resources(g);
-    var network = new ContainerSpec.Network(g.netns() == null ? "" : g.netns().nsmode(),
-        g.portMappings() == null ? 0 : g.portMappings().size());
+    var network = network(g);
     return new ContainerSpec(basic, storage, security, resources, network);
+  }
+
+  private static ContainerSpec.Network network(SpecGenerator g) {
+    List<PortMapping> ports = new ArrayList<>();
+    if (g.portMappings() != null) {
+      for (Map<String, Object> m : g.portMappings()) {
+        Object ip = m.get("host_ip");
+        ports.addAll(PortMapping.fromPodman(ip == null ? "" : ip.toString(), port(m.get("container_port")),
+            port(m.get("host_port")), port(m.get("range")), m.get("protocol") == null ? "" : m.get("protocol").toString()));
+      }
+    }
+    List<String> options = g.networkOptions() == null ? List.of()
+        : g.networkOptions().entrySet().stream()
+            .flatMap(e -> {
+              if (!e.getKey().equals("slirp4netns")) {
+                throw new InvalidArgumentException("network options for \"" + e.getKey() + "\" are not supported");
+              }
+              return e.getValue() == null ? java.util.stream.Stream.<String>empty() : e.getValue().stream();
+            }).toList();
+    List<String> exposed = g.expose() == null ? List.of()
+        : g.expose().entrySet().stream().flatMap(e -> java.util.Arrays.stream(
+            (e.getValue() == null || e.getValue().isEmpty() ? "tcp" : e.getValue()).split(","))
+            .map(proto -> e.getKey() + "/" + proto.trim())).toList();
+    return new ContainerSpec.Network(g.netns() == null ? "" : g.netns().nsmode(), ports, options,
+        Boolean.TRUE.equals(g.publishImagePorts()), exposed);
   }
 
   private static List<ContainerSpec.IdMap> idMaps(List<SpecGenerator.IdMap> l) {
@@ -50,6 +76,16 @@ public final class SpecGeneratorMapper {
     Map<String, Object> pids = (Map<String, Object>) res.getOrDefault("pids", Map.of());
     return new ContainerSpec.Resources(rl, num(mem.get("limit")), num(mem.get("swap")), num(cpu.get("quota")),
         num(cpu.get("period")), num(pids.get("limit")));
+  }
+
+  private static long port(Object o) {
+    if (o == null) {
+      return 0;
+    }
+    if (o instanceof Number n) {
+      return n.longValue();
+    }
+    throw new InvalidArgumentException("invalid port mapping value " + o + ": expected a number");
   }
 
   private static long num(Object o) {

@@ -63,4 +63,29 @@ class ImageOwnersIT extends BothDaemons {
     assertFalse(Files.exists(dir), "the container's files are gone, including the non-root user's: " + dir);
     assertFalse(d.logText().contains("could not all be deleted"), d.logText());
   }
+
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void removingTheImage_removesItsLayers_evenFilesOfSubordinateOwners(Daemon d) throws Exception {
+    Podman p = new Podman(d);
+    String id = p.ok("image", "inspect", "--format", "{{.Id}}", OwnersImage.NAME);
+    List<String> diffIds = List.of(p.ok("image", "inspect", "--format", "{{range .RootFS.Layers}}{{.}} {{end}}",
+        OwnersImage.NAME).trim().split(" "));
+    Path storage = d.root.resolve("storage");
+    for (String diff : diffIds) {
+      assertTrue(Files.isDirectory(storage.resolve("layers").resolve(diff.substring(7))), diff);
+    }
+    p.ok("rmi", OwnersImage.NAME);
+    for (String diff : diffIds) {
+      String hex = diff.substring(7);
+      assertFalse(Files.exists(storage.resolve("layers").resolve(hex)), "layer dir of " + diff);
+      assertFalse(Files.exists(storage.resolve("blobs/sha256").resolve(hex)), "layer blob of " + diff);
+    }
+    assertFalse(Files.exists(storage.resolve("blobs/sha256").resolve(id)), "config blob");
+    try (var staging = Files.list(storage.resolve("staging"))) {
+      assertEquals(List.of(), staging.toList(), "nothing left in staging");
+    }
+    assertFalse(d.logText().contains("removing layer"), d.logText());
+    p.ok("load", "-i", OwnersImage.dockerArchive().toString()); // for the other cases, in any order
+  }
 }

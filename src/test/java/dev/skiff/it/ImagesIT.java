@@ -68,6 +68,42 @@ class ImagesIT {
     }
   }
 
+  /** Extracted layer directories and blobs of a daemon's store. */
+  static List<String> stored(Daemon d, String dir) throws IOException {
+    try (var l = Files.list(d.root.resolve("storage").resolve(dir))) {
+      return l.map(x -> x.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void removedImages_takeTheirLayersAlong_sharedLayersStay() throws IOException {
+    Path rootfs = rootfsTar();
+    try (Daemon d = Daemon.start(TestUser.rootless())) {
+      Podman p = new Podman(d);
+      p.ok("load", "-i", TestImages.dockerArchive().toString());
+      List<String> busybox = stored(d, "layers");
+      assertEquals(1, busybox.size(), busybox.toString());
+      String a = p.ok("import", "-m", "a", rootfs.toString(), "imp:a");
+      p.ok("import", "-m", "b", rootfs.toString(), "imp:b");
+      List<String> impB = List.of(p.ok("image", "inspect", "--format", "{{range .RootFS.Layers}}{{.}} {{end}}", "imp:b")
+          .trim().replace("sha256:", "").split(" "));
+      List<String> all = stored(d, "layers");
+      List<String> blobs = stored(d, "blobs/sha256");
+      p.ok("rmi", "imp:a");
+      assertEquals(all, stored(d, "layers"), "a layer another image uses stays");
+      assertFalse(stored(d, "blobs/sha256").contains(a.replace("sha256:", "")), "the config blob of imp:a goes");
+      assertEquals(blobs.size() - 1, stored(d, "blobs/sha256").size());
+      String ctr = p.ok("create", "imp:b", "true");
+      p.ok("rmi", "-f", "imp:b"); // untagged only: a container uses it
+      p.ok("rmi", TestImages.NAME);
+      assertEquals(impB, stored(d, "layers"), "what is left is the layer of the image the container uses");
+      p.ok("rm", ctr);
+      p.ok("image", "prune", "-f");
+      assertEquals(List.of(), stored(d, "layers"), "the last image took its layer along");
+      assertEquals(List.of(), stored(d, "blobs/sha256"));
+    }
+  }
+
   @Test
   void import_podmanCurlAndDockerCli() throws IOException {
     Path rootfs = rootfsTar();

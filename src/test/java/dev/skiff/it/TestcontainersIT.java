@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Testcontainers (the docker-java client it ships, its /v1.44 paths, null-filled bodies, plain-POST
- * exec streams and its shutdown reaper) drives a GenericContainer on a rootless and a root skiffd.
+ * exec streams and its shutdown reaper) drives a GenericContainer, and one with an exposed port and
+ * the default port wait, on a rootless and a root skiffd.
  * The client runs in its own JVM because Testcontainers takes the socket from {@code DOCKER_HOST}.
  */
 class TestcontainersIT extends BothDaemons {
@@ -51,6 +52,8 @@ class TestcontainersIT extends BothDaemons {
     assertEquals("to-stderr", v.get("logs.stderr"), text);
     assertEquals("tc", v.get("label"), text);
     assertEquals("true", v.get("stopped"), text);
+    assertTrue(Integer.parseInt(v.get("web.port")) > 0, text);
+    assertEquals(v.get("web.id").substring(0, 12), v.get("web.body"), "the mapped port reached the container: " + text);
     assertTrue(text.endsWith("done\n"), text);
     // stop() removed the container, and nothing of the session is left behind
     String id = v.get("id");

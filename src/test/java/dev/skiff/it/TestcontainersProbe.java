@@ -36,6 +36,21 @@ public final class TestcontainersProbe {
       c.stop();
       System.out.println("stopped=" + !c.isRunning());
     }
+    // a published port with Testcontainers' default wait (an exec probing the port, then a
+    // connection from the host to the mapped port)
+    try (GenericContainer<?> web = new GenericContainer<>(DockerImageName.parse(args[0]))
+        .withCommand("httpd", "-f", "-p", "8080", "-h", "/etc")
+        .withExposedPorts(8080)) {
+      web.start();
+      int port = web.getMappedPort(8080);
+      System.out.println("web.port=" + port);
+      try (java.net.Socket s = new java.net.Socket(web.getHost(), port)) {
+        s.getOutputStream().write("GET /hostname HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("web.body=" + reply.substring(reply.indexOf("\r\n\r\n") + 4).trim());
+      }
+      System.out.println("web.id=" + web.getContainerId());
+    }
     System.out.flush();
     System.out.write("done\n".getBytes(StandardCharsets.UTF_8));
     System.out.flush();

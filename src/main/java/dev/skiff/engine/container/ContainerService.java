@@ -65,6 +65,7 @@ public class ContainerService {
   /** The last terminal size a client asked for, applied at the next start (--console-size). */
   private final Map<String, int[]> ttySizes = new ConcurrentHashMap<>();
   private ExitWatcher exitWatcher;
+  private final ContainerNetwork network;
 
   public ContainerService(Store store, EventService events, ImageResolver images, SpecResolver resolver,
       SkiffConfig config, SubIdAllocations allocations) {
@@ -75,6 +76,7 @@ public class ContainerService {
     this.images = images;
     this.resolver = resolver;
     this.config = config;
+    this.network = new ContainerNetwork(config.runroot(), ContainerNetwork.findSlirp(), java.nio.file.Path.of("/etc"));
   }
 
   void onStart(@Observes StartupEvent ev) {
@@ -100,14 +102,17 @@ public class ContainerService {
     }
     RestartPolicy.validate(spec.basic());
     ResolvedImage image = images.resolve(spec.basic().image());
+    NetworkResolver.Resolved net = NetworkResolver.resolve(spec.network(), exposedPorts(image),
+        config.rootless() ? unprivilegedPortStart() : 0, NetworkResolver::freePort);
+    ContainerSpec resolved = spec.withNetwork(net.network());
     String id = ContainerNames.newId();
     ContainerRecord c = null;
     for (int attempt = 0; c == null; attempt++) {
       String n = attempt == 0 ? name : uniqueRandomName();
       try {
         c = resolver.needsOwnRange(spec)
-            ? allocations.exclusive(() -> resolveAndInsert(id, n, spec, image))
-            : resolveAndInsert(id, n, spec, image);
+            ? allocations.exclusive(() -> resolveAndInsert(id, n, resolved, image, net.warnings()))
+            : resolveAndInsert(id, n, resolved, image, net.warnings());
       } catch (NameInUseException taken) {
         // a generated name can be taken by a concurrent create between the check and the insert
         if (!spec.basic().name().isEmpty() || attempt >= 5) {
@@ -120,10 +125,13 @@ public class ContainerService {
   }
 
   /** Resolves and stores a new container; its {@code --userns=auto} range goes in the same transaction. */
-  private ContainerRecord resolveAndInsert(String id, String name, ContainerSpec spec, ResolvedImage image) {
+  private ContainerRecord resolveAndInsert(String id, String name, ContainerSpec spec, ResolvedImage image,
+      List<String> networkWarnings) {
     SpecResolver.Resolution r = resolver.resolve(id, spec, image);
+    List<String> warnings = new java.util.ArrayList<>(networkWarnings);
+    warnings.addAll(r.warnings());
     ContainerRecord c = new ContainerRecord(id, name, spec, image.id(), spec.basic().image(), Instant.now(),
-        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), r.warnings(), 0, false);
+        ContainerState.CREATED, 0, 0, null, null, "", BundleWriter.toJson(r.oci()), warnings, 0, false);
     boolean inserted = r.autoRange().isPresent()
         ? store.insert(c, SubIdAllocations.forContainer(id, r.autoRange().get()))
         : store.insert(c);
@@ -131,6 +139,25 @@ public class ContainerService {
       throw nameInUse(name);
     }
     return c;
+  }
+
+  private static java.util.Set<String> exposedPorts(ResolvedImage image) {
+    var cfg = image.config().config();
+    return cfg == null || cfg.exposedPorts() == null ? java.util.Set.of() : cfg.exposedPorts().keySet();
+  }
+
+  /**
+   * net.ipv4.ip_unprivileged_port_start: the lowest host port a rootless daemon can publish. Read in
+   * one call: a sysctl file answers a read at a non-zero offset with EOF, and Files.readString's
+   * first read of a zero-sized file is one byte ("1").
+   */
+  private static int unprivilegedPortStart() {
+    try (var in = java.nio.file.Files.newInputStream(
+        java.nio.file.Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+      return Integer.parseInt(new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).trim());
+    } catch (java.io.IOException | NumberFormatException e) {
+      return 1024;
+    }
   }
 
   private String uniqueRandomName() {
@@ -213,6 +240,13 @@ public class ContainerService {
     dirs.prepare(c.id(), config.rootless() ? null : rootOwner(c));
     dirs.clearExit(c.id());
     OciSpec oci = resolver.forStart(c, dirs);
+    List<OciSpec.Mount> mounts = new java.util.ArrayList<>(oci.mounts());
+    mounts.addAll(network.etcFiles(c, dirs.bundle(c.id()), oci.hostname(), oci.mounts(),
+        config.rootless() ? null : rootOwner(c)));
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(oci.annotations());
+    annotations.putAll(network.annotations(c));
+    network.prepare(c);
+    oci = new OciSpec(oci.ociVersion(), oci.process(), oci.root(), oci.hostname(), mounts, oci.linux(), annotations);
     if (!config.rootless()) { // volumes live below the 0700-by-default root: open the path, own new ones
       for (OciSpec.Mount m : oci.mounts()) {
         dirs.prepareVolume(java.nio.file.Path.of(m.source()), rootOwner(c));
@@ -402,6 +436,7 @@ public class ContainerService {
   }
 
   private void recordExitLocked(ContainerRecord c, int exitCode, Instant at) {
+    network.down(c.id());
     ContainerRecord exited = c.exited(exitCode, at);
     save(exited);
     Map<String, String> attrs = attributes(exited);
@@ -622,6 +657,7 @@ public class ContainerService {
       removeInUserNamespace(c, e);
     }
     freezer.remove(c.id());
+    network.down(c.id());
     ttySizes.remove(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());

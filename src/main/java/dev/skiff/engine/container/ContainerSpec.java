@@ -105,11 +105,34 @@ public record ContainerSpec(Basic basic, Storage storage, Security security, Res
     }
   }
 
-  /** @param mode "" (default: none for now), none, host, private */
-  public record Network(String mode, int portMappings) {
+  /**
+   * @param mode "" (the default: slirp4netns), slirp4netns, bridge (taken as the default), none,
+   *     private (both: own network namespace, loopback only), host
+   * @param ports published ports; after create, every host port is concrete (random ones chosen)
+   * @param options slirp4netns options as podman's {@code network_options} ("key=value")
+   * @param publishAll publish the image's exposed ports on random host ports (-P)
+   * @param exposed ports the request exposes ("80/tcp"), for -P
+   */
+  public record Network(String mode, List<PortMapping> ports, List<String> options, boolean publishAll,
+      List<String> exposed) {
     public Network {
       mode = orEmpty(mode);
+      ports = ports == null ? List.of() : List.copyOf(ports);
+      options = options == null ? List.of() : List.copyOf(options);
+      exposed = exposed == null ? List.of() : List.copyOf(exposed);
     }
+
+    public Network(String mode) {
+      this(mode, List.of(), List.of(), false, List.of());
+    }
+
+    public Network withPorts(List<PortMapping> resolved) {
+      return new Network(mode, resolved, options, false, List.of());
+    }
+  }
+
+  public ContainerSpec withNetwork(Network n) {
+    return new ContainerSpec(basic, storage, security, resources, n);
   }
 
   static String orEmpty(String s) {

@@ -270,16 +270,13 @@ public class SpecResolver {
     return JSON.valueToTree(oci);
   }
 
+  /** The network mode as {@link NetworkResolver} resolved it at create ("" only in old records). */
   private static String network(ContainerSpec.Network n) {
-    String mode = n.mode().isEmpty() ? "none" : n.mode();
-    if (n.portMappings() > 0) {
-      throw new InvalidArgumentException("port publishing is not supported yet by skiffd (containers get no"
-          + " network beyond loopback)");
-    }
-    return switch (mode) {
-      case "none", "private", "host" -> mode;
-      default -> throw new InvalidArgumentException("network mode \"" + mode + "\" is not supported yet: use none"
-          + " (the default: loopback only) or host");
+    return switch (n.mode()) {
+      case "", "none", "private" -> "none";
+      case NetworkResolver.SLIRP, "host" -> n.mode();
+      default -> throw new InvalidArgumentException("network mode \"" + n.mode() + "\" is not supported: use"
+          + " slirp4netns (the default), none (loopback only) or host");
     };
   }
 

@@ -13,6 +13,7 @@ import dev.skiff.engine.NoSuchObjectException;
 import dev.skiff.engine.container.ImageResolver;
 import dev.skiff.engine.container.ResolvedImage;
 import dev.skiff.image.Digest;
+import dev.skiff.image.InvalidDigestException;
 import dev.skiff.image.ImageReference;
 import dev.skiff.image.InvalidImageReferenceException;
 import dev.skiff.image.ShortNameResolver;
@@ -59,6 +60,8 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class ImageService implements ImageResolver {
 
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ImageService.class);
+
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -88,6 +91,58 @@ public class ImageService implements ImageResolver {
 
   FilesystemLayerStore layers() {
     return layers;
+  }
+
+  /**
+   * Held by everything that stores layers until its image is recorded (load, import, pull: shared),
+   * and by the layer collector (exclusive): a layer a load has just found or stored is never
+   * collected before the image that uses it is in the store.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock storage =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+  /** A shared hold on the layer store; see {@link #storage}. */
+  public interface LayersPinned extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  public LayersPinned pinLayers() {
+    storage.readLock().lock();
+    return storage.readLock()::unlock;
+  }
+
+  /**
+   * Removes the layers and blobs of deleted images that no remaining image uses (podman removes an
+   * image's layers with it). Failures are logged: the next removal tries again, and nothing that an
+   * image still refers to is touched.
+   */
+  private void collectLayers(List<ImageRecord> deleted) {
+    storage.writeLock().lock();
+    try {
+      java.util.Set<String> used = new java.util.HashSet<>();
+      for (ImageStore.ImageRow row : images.all()) {
+        used.addAll(decode(row).diffIds());
+      }
+      for (ImageRecord r : deleted) {
+        for (String d : r.diffIds()) {
+          if (used.add(d)) { // also guards a layer listed twice
+            try {
+              layers.removeLayer(Digest.parse(d));
+            } catch (IOException | InvalidDigestException e) {
+              LOG.warnf("removing layer %s of image %s failed: %s", d, r.id(), e.getMessage());
+            }
+          }
+        }
+        try {
+          layers.removeBlob(Digest.parse("sha256:" + r.id()));
+        } catch (IOException | InvalidDigestException e) {
+          LOG.warnf("removing the config of image %s failed: %s", r.id(), e.getMessage());
+        }
+      }
+    } finally {
+      storage.writeLock().unlock();
+    }
   }
 
   ShortNameResolver shortNames() {
@@ -149,6 +204,12 @@ public class ImageService implements ImageResolver {
 
   /** Loads a docker-archive or oci-archive (gzip or not), streamed; returns the names loaded. */
   public List<String> load(InputStream archive) {
+    try (LayersPinned pin = pinLayers()) {
+      return loadPinned(archive);
+    }
+  }
+
+  private List<String> loadPinned(InputStream archive) {
     List<StoredImage> stored;
     try {
       ImageArchiveReader.Result r = new ImageArchiveReader().read(archive, layers.stagingRoot());
@@ -190,10 +251,12 @@ public class ImageService implements ImageResolver {
     Optional<ImageReference> ref = blank(req.reference()) ? Optional.empty() : Optional.of(localReference(req.reference()));
     var options = new RootfsImporter.Options(ref, req.changes(), blank(req.message()) ? "" : req.message(),
         blank(req.architecture()) ? "amd64" : req.architecture(), blank(req.os()) ? "linux" : req.os(), Instant.now());
-    StoredImage stored;
-    try {
+    try (LayersPinned pin = pinLayers()) {
+      StoredImage stored;
       var staged = new RootfsImporter().importRootfs(rootfs, layers.stagingRoot(), options);
       stored = new ImageUnpacker(layers).unpack(staged).get(0);
+      register(stored, "import");
+      return stored.id().toString();
     } catch (InvalidConfigChangeException e) {
       throw new InvalidArgumentException(e.getMessage(), e);
     } catch (InvalidImageArchiveException e) {
@@ -203,8 +266,6 @@ public class ImageService implements ImageResolver {
     } catch (IOException e) {
       throw new InvalidArgumentException("reading the rootfs tarball failed: " + e.getMessage(), e);
     }
-    register(stored, "import");
-    return stored.id().toString();
   }
 
   /** A name as podman stores it: a short name goes under {@code localhost/}, a missing tag is {@code latest}. */
@@ -530,6 +591,7 @@ public class ImageService implements ImageResolver {
       images.delete(r.id());
       events.emit("image", "remove", r.id(), Map.of("name", names.isEmpty() ? r.id() : names.get(0)));
       deleted = true;
+      collectLayers(List.of(r));
     }
     return new Removal(r.id(), untag, deleted);
   }
@@ -537,13 +599,16 @@ public class ImageService implements ImageResolver {
   /** Removes images without names that no container uses. */
   public List<String> prune() {
     List<String> removed = new ArrayList<>();
+    List<ImageRecord> gone = new ArrayList<>();
     for (ImageRecord r : list(x -> true)) {
       if (images.namesOf(r.id()).isEmpty() && containersUsing(r) == 0) {
         images.delete(r.id());
         events.emit("image", "remove", r.id(), Map.of("name", r.id()));
         removed.add(r.id());
+        gone.add(r);
       }
     }
+    collectLayers(gone);
     return removed;
   }
 

@@ -170,6 +170,13 @@ public class PullService {
 
   private String pullOne(ImageReference ref, Request req, ImagePuller.Listener listener) throws RegistryException {
     RegistryClient client = client(ref.registry(), req);
+    try (ImageService.LayersPinned pin = images.pinLayers()) {
+      return pullPinned(ref, client, listener);
+    }
+  }
+
+  private String pullPinned(ImageReference ref, RegistryClient client, ImagePuller.Listener listener)
+      throws RegistryException {
     FilesystemLayerStore layers = images.layers();
     ImagePuller.Pulled pulled;
     try {

@@ -102,6 +102,26 @@ public final class FilesystemLayerStore implements LayerStore {
     }
   }
 
+  /**
+   * Removes a layer's extracted directory and its blob (idempotent). The caller makes sure no image
+   * refers to it and no load is using it.
+   */
+  public void removeLayer(Digest diffId) throws IOException {
+    Path dir = layerDir(diffId);
+    if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // moved aside first, so a half-removed layer never looks like a stored one
+      Path doomed = root.resolve("staging").resolve("gc-" + diffId.hex());
+      Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+      owners.removeTree(doomed);
+    }
+    Files.deleteIfExists(blobPath(diffId));
+  }
+
+  /** Removes a blob (an image's config) if present. */
+  public void removeBlob(Digest digest) throws IOException {
+    Files.deleteIfExists(blobPath(digest));
+  }
+
   @Override
   public boolean hasBlob(Digest digest) {
     return Files.isRegularFile(blobPath(digest));

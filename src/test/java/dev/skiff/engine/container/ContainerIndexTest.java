@@ -41,7 +41,7 @@ class ContainerIndexTest {
             false, "", 0, ""),
         new ContainerSpec.Storage(null, null, false),
         new ContainerSpec.Security(null, null, false, false, "", "", "", null, null, null, "", "", null, null),
-        new ContainerSpec.Resources(null, 0, 0, 0, 0, 0), new ContainerSpec.Network("none", 0));
+        new ContainerSpec.Resources(null, 0, 0, 0, 0, 0), new ContainerSpec.Network("none"));
     return new ContainerRecord(id, name, spec, "imgid", "img", Instant.ofEpochSecond(createdSecond),
         ContainerState.CREATED, 0, 0, null, null, "", JsonNodeFactory.instance.objectNode(), List.of(), 0, false);
   }

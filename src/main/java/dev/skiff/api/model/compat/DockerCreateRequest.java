@@ -40,6 +40,7 @@ public record DockerCreateRequest(
       @JsonProperty("Ulimits") List<Ulimit> ulimits,
       @JsonProperty("NetworkMode") String networkMode,
       @JsonProperty("PortBindings") Map<String, List<Map<String, String>>> portBindings,
+      @JsonProperty("PublishAllPorts") Boolean publishAllPorts,
       @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
       @JsonProperty("UsernsMode") String usernsMode) {}
 
