@@ -1,8 +1,10 @@
 /* handover.c -- the monitor re-executes from the on-disk binary to supervise (see handover.h). */
 #define _GNU_SOURCE
-#include <fcntl.h>
+#include <dirent.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <link.h>
+#include <linux/close_range.h>
 #include <linux/nsfs.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cloned_binary.h"
@@ -84,10 +87,43 @@ set_cloexec (int fd, int on)
   return fcntl (fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC);
 }
 
+#define MAX_KEPT 256
+
+/* Clears close-on-exec on every open fd above 2 but `except` (the monitor keeps all it had: e.g.
+   the write end of slirp4netns' exit fd, network.h); records the fds it changed in kept[].
+   Returns how many, or -1 when they cannot all be kept (too many, or /proc unreadable). */
+static int
+keep_all_fds (int except, int kept[MAX_KEPT])
+{
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *e;
+  int n = 0, fd, flags;
+
+  if (d == NULL)
+    return -1;
+  while ((e = readdir (d)) != NULL)
+    {
+      fd = atoi (e->d_name);
+      if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd <= 2 || fd == except || fd == dirfd (d))
+        continue;
+      flags = fcntl (fd, F_GETFD);
+      if (flags < 0 || !(flags & FD_CLOEXEC))
+        continue;
+      if (n == MAX_KEPT || fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        {
+          n = -1 - n; /* undone by the caller */
+          break;
+        }
+      kept[n++] = fd;
+    }
+  closedir (d);
+  return n;
+}
+
 int
 shim_handover (char *argv0, const char *id, const shim_container_t *c, const struct shim_supervise_opts_s *o)
 {
-  int fds[N_FDS], i, ok = 1;
+  int fds[N_FDS], kept[MAX_KEPT], n_kept, i;
   char pid[16], list[128], *argv[8];
   cleanup_close int disk = -1;
 
@@ -96,6 +132,7 @@ shim_handover (char *argv0, const char *id, const shim_container_t *c, const str
   disk = shim_disk_binary_open ();
   if (disk < 0)
     return -1;
+  n_kept = keep_all_fds (disk, kept);
   fds[FD_OUT1] = c->console_fd >= 0 ? -1 : c->out_fd[1];
   fds[FD_OUT2] = c->console_fd >= 0 ? -1 : c->out_fd[2];
   fds[FD_CONSOLE] = c->console_fd;
@@ -103,9 +140,6 @@ shim_handover (char *argv0, const char *id, const shim_container_t *c, const str
   fds[FD_KEEP] = c->out_fd[0];
   fds[FD_LOG] = o->log_fd;
   fds[FD_LISTEN] = o->attach ? o->attach->listen_fd : -1;
-  for (i = 0; i < N_FDS; i++)
-    if (fds[i] >= 0 && set_cloexec (fds[i], 0) < 0)
-      ok = 0;
   snprintf (pid, sizeof (pid), "%d", (int)c->pid);
   snprintf (list, sizeof (list), "%d,%d,%d,%d,%d,%d,%d,%d", fds[0], fds[1], fds[2], fds[3], fds[4], fds[5],
             fds[6], o->hold_output);
@@ -117,11 +151,10 @@ shim_handover (char *argv0, const char *id, const shim_container_t *c, const str
   argv[5] = (char *)o->exit_file;
   argv[6] = fds[FD_LISTEN] >= 0 ? o->attach->path : NULL;
   argv[7] = NULL;
-  if (ok)
+  if (n_kept >= 0)
     execveat (disk, "", argv, environ, AT_EMPTY_PATH);
-  for (i = 0; i < N_FDS; i++)
-    if (fds[i] >= 0)
-      set_cloexec (fds[i], 1);
+  for (i = 0; i < (n_kept >= 0 ? n_kept : -1 - n_kept); i++)
+    set_cloexec (kept[i], 1);
   return -1;
 }
 
@@ -178,11 +211,15 @@ shim_handover_main (int argc, char **argv)
       return 2;
     }
   for (i = 0; i < N_FDS; i++)
-    if (fds[i] >= 0 && set_cloexec (fds[i], 1) < 0)
+    if (fds[i] >= 0 && fcntl (fds[i], F_GETFD) < 0)
       {
         fprintf (stderr, "skiff-shim supervise: fd %d is not open\n", fds[i]);
         return 2;
       }
+  /* every fd the monitor had came over the execve: close-on-exec again, as before */
+  if (syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (i = 3; i < 1024; i++)
+      set_cloexec (i, 1);
   signal (SIGPIPE, SIG_IGN);
   if (shim_block_signals (&ignored, &err) < 0)
     return 1;

@@ -23,8 +23,11 @@
  * process's parent) as
  *   skiff-shim supervise ID PID FDS EXIT_FILE [ATTACH_SOCKET]
  * FDS = "out1,out2,console,in,keep,log,listen,hold" (fd numbers, -1 = none; keep = an fd that must
- * stay open and unread; hold = --hold-output), clearing FD_CLOEXEC on exactly those fds; pending and
- * blocked signals, the ignored SIGPIPE and unaccepted attach connections carry over the execve.
+ * stay open and unread; hold = --hold-output).  Every fd the monitor has open comes over the execve
+ * (close-on-exec is cleared on all of them, and set again on all of them in `supervise`): also
+ * those it holds only to keep something alive, e.g. slirp4netns' exit fd (network.h).  Pending
+ * and blocked signals, the ignored SIGPIPE, children (slirp4netns) and unaccepted attach
+ * connections carry over too.
  * It returns (-1) only when it did not re-execute: the caller then supervises from the copy.
  * shim_handover_main() is `supervise`: it rebuilds the container/supervise state and runs
  * shim_supervise(), which unmaps the binary's read-only pages at its start and whenever its loop

@@ -724,14 +724,20 @@ def exe_seals(pid):
 
 
 def monitor_of(cpid):
-    return int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
+    try:
+        return int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
+    except OSError:  # the process is gone: reported by the caller's check
+        return 0
 
 
 def wait_handover(mon, timeout=5):
     """The monitor's command line once it re-executed as `supervise` (or the last one seen)."""
     deadline = time.time() + timeout
     while True:
-        cmd = open("/proc/%d/cmdline" % mon).read().split("\0")
+        try:
+            cmd = open("/proc/%d/cmdline" % mon).read().split("\0")
+        except OSError:
+            return []
         if cmd[1:2] == ["supervise"] or time.time() > deadline:
             return cmd
         time.sleep(0.02)
@@ -758,16 +764,22 @@ def handover_tests(rootless):
     # non-dumpable; and it still serves the container: stdin, output, exit status
     mon = monitor_of(cpid) if cpid else 0
     cmd = wait_handover(mon) if mon else []
-    maps = open("/proc/%d/maps" % mon).read() if mon else ""
-    ok(cmd[1:3] == ["supervise", "tty%d" % counter[0]] and os.readlink("/proc/%d/exe" % mon) == shim_real
-       and "memfd:" not in maps,
+    try:
+        maps, mexe = open("/proc/%d/maps" % mon).read(), os.readlink("/proc/%d/exe" % mon)
+    except OSError:
+        maps, mexe = "", None
+    ok(cmd[1:3] == ["supervise", "tty%d" % counter[0]] and mexe == shim_real and "memfd:" not in maps,
        "%s: the monitor re-executes from the on-disk binary once the container runs (same pid)" % tag,
-       (cmd, mon and os.readlink("/proc/%d/exe" % mon)))
+       (cmd, mexe))
     if rootless:
         r = subprocess.run(user_cmd(True, ["readlink", "/proc/%d/exe" % mon]), capture_output=True, text=True)
-        ok(os.lstat("/proc/%d/exe" % mon).st_uid == 0 and r.returncode != 0,
+        try:
+            owner = os.lstat("/proc/%d/exe" % mon).st_uid
+        except OSError:
+            owner = None
+        ok(owner == 0 and r.returncode != 0,
            "rootless: the re-executed monitor is not dumpable (its /proc/PID/exe needs CAP_SYS_PTRACE)",
-           (os.lstat("/proc/%d/exe" % mon).st_uid, r.returncode, r.stdout, r.stderr))
+           (owner, r.returncode, r.stdout, r.stderr))
     # the issue's aim for a supervising shim of a sleeping container: RSS <= 1 MiB (it gets there
     # once its loop has been idle a second: handover.h, supervise.h)
     time.sleep(1.5)  # past the re-executed monitor's start-up
@@ -787,6 +799,37 @@ def handover_tests(rootless):
     ok(ex is not None and ex["exitCode"] == 1 and 'stdout F {"errno":22,' in log and b'"errno":22' in out.get(1, b""),
        "%s: after the handover stdin, output (log and attach) and the exit status still work" % tag,
        (ex, log[-300:], out))
+
+    # 2b. what the monitor holds only to keep something alive comes over the handover too:
+    # slirp4netns (network.h) ends when the monitor closes its exit fd
+    if os.path.exists("/usr/bin/slirp4netns"):
+        spec = base_spec(rootless)
+        spec["process"]["args"] = ["/bin/sh", "-c", "sleep 2; cat /proc/net/dev"]
+        b = make_bundle(spec)
+        spec["annotations"] = {"dev.skiff.network.slirp4netns": json.dumps(
+            {"path": "/usr/bin/slirp4netns", "args": ["--mtu=65520", "--disable-host-loopback"],
+             "apiSocket": b + "/slirp.sock", "log": b + "/slirp.log"})}
+        with open(os.path.join(b, "config.json"), "w") as f:
+            json.dump(spec, f)
+        r, w = os.pipe()
+        subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "net",
+                                           "--exit-file", b + "/exit.json", "--log-file", b + "/ctr.log",
+                                           "--pid-file", b + "/pid"]), pass_fds=(w,))
+        os.close(w)
+        nlines = read_to_eof(r)
+        npid = int(open(b + "/pid").read()) if os.path.exists(b + "/pid") else 0
+        nmon = monitor_of(npid) if npid else 0
+        handed = nmon and wait_handover(nmon)[1:2] == ["supervise"]
+        time.sleep(0.5)
+        kids = subprocess.run(["ps", "-o", "comm=", "--ppid", str(nmon)], capture_output=True, text=True).stdout.split() \
+            if nmon else []
+        ex = exit_of(b)
+        log = open(b + "/ctr.log").read() if os.path.exists(b + "/ctr.log") else ""
+        ok(handed and "slirp4netns" in kids and ex and ex["exitCode"] == 0 and " tap0:" in log,
+           "%s: slirp4netns (held by the monitor's exit fd) outlives the handover: tap0 still up 2 s later" % tag,
+           (nlines, handed, kids, ex, log[-400:]))
+    else:
+        skip("%s: slirp4netns outlives the handover" % tag, "no /usr/bin/slirp4netns")
 
     # 3. exec: the process that enters the running container also runs from the sealed copy
     spec = base_spec(rootless)
@@ -809,7 +852,7 @@ def handover_tests(rootless):
        "%s: exec: the process executing /proc/self/exe in the container gets the sealed copy" % tag,
        (elines, link, seals, write_fails))
     emon = monitor_of(epid) if epid else 0
-    ok(emon and wait_handover(emon)[1:2] == ["supervise"] and os.readlink("/proc/%d/exe" % emon) == shim_real,
+    ok(emon and wait_handover(emon)[1:2] == ["supervise"] and exe_seals(emon)[0] == shim_real,
        "%s: exec: its monitor re-executes from the on-disk binary too" % tag)
     os.kill(epid, 9)
     os.kill(target, 9)
