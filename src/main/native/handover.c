@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cloned_binary.h"
@@ -126,7 +127,13 @@ shim_handover (char *argv0, const char *id, const shim_container_t *c, const str
   int fds[N_FDS], kept[MAX_KEPT], n_kept, i;
   char pid[16], list[128], *argv[8];
   cleanup_close int disk = -1;
+  siginfo_t si;
 
+  /* a container process that has already exited (`run true`): supervising ends at once, an
+     execve would only delay its exit file */
+  memset (&si, 0, sizeof (si));
+  if (waitid (P_PID, c->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == c->pid)
+    return -1;
   if (getenv ("_SKIFF_NO_HANDOVER") != NULL || !hidden_from (c->pid))
     return -1;
   disk = shim_disk_binary_open ();

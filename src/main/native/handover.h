@@ -18,8 +18,8 @@
  *     not.
  *
  * Contract: shim_handover() is called by the monitor after it has answered on the sync fd and
- * freed the spec.  When the on-disk binary is still the file the copy was made from and the
- * container cannot see the monitor, it re-executes that binary (same pid: still the container
+ * freed the spec.  When the container process still runs, the on-disk binary is still the file the
+ * copy was made from and the container cannot see the monitor, it re-executes that binary (same pid: still the container
  * process's parent) as
  *   skiff-shim supervise ID PID FDS EXIT_FILE [ATTACH_SOCKET]
  * FDS = "out1,out2,console,in,keep,log,listen,hold" (fd numbers, -1 = none; keep = an fd that must
