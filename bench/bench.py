@@ -79,6 +79,15 @@ def pss_kib(pid):
     return 0
 
 
+def uss_kib(pid):
+    """Private_Clean + Private_Dirty: what the process alone holds."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return sum(int(l.split()[1]) for l in f if l.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return 0
+
+
 class Daemon:
     """A daemon run rootless as the test user, on a private directory."""
 
@@ -304,7 +313,7 @@ def many(d, c, image, n):
 
 
 def shim_memory(d, c, image):
-    """RSS and PSS of the process supervising one sleeping container (conmon for Podman)."""
+    """RSS, PSS and USS of the process supervising one sleeping container (conmon for Podman)."""
     _, out = c.req("POST", "/containers/create", {"image": image, "command": ["sleep", "300"],
                                                   "netns": {"nsmode": "none"}}, expect=(201,))
     cid = json.loads(out)["Id"]
@@ -323,6 +332,7 @@ def shim_memory(d, c, image):
         p = int(pids[0])
         r["supervisor RSS (KiB)"] = [rss_kib(p)]
         r["supervisor PSS (KiB)"] = [pss_kib(p)]
+        r["supervisor USS (KiB)"] = [uss_kib(p)]
     c.req("DELETE", f"/containers/{cid}?force=true&timeout=0", expect=(200,))
     return r
 

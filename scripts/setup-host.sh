@@ -7,7 +7,7 @@
 set -euo pipefail
 
 mode=${1:-test}
-BUILD_PKGS=(gcc make pkg-config libseccomp-dev libjson-c-dev maven)
+BUILD_PKGS=(gcc libc6-dev make pkg-config libseccomp-dev libjson-c-dev maven)
 RUN_PKGS=(uidmap slirp4netns procps)
 TEST_PKGS=(busybox-static podman runc crun skopeo docker-registry socat curl tmux iproute2 python3 systemd openssl)
 TEST_USER=${SKIFF_TEST_USER:-skifftest}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "log.h"
@@ -169,11 +170,20 @@ flush_to_fd (log_out_t *o)
   return 0;
 }
 
+/* in .bss: no memory until a container writes output, and none again after shim_log_release () */
+static char out_buf[LOG_OUT_SIZE] __attribute__ ((aligned (4096)));
+
+void
+shim_log_release (void)
+{
+  madvise (out_buf, sizeof (out_buf), MADV_DONTNEED);
+}
+
 int
 shim_log_write_chunk (int fd, int stream, const char *data, size_t len, shim_error_t *err)
 {
-  static char buf[LOG_OUT_SIZE]; /* in .bss: no memory until a container writes output */
-  log_out_t o = { .buf = buf, .cap = sizeof (buf), .used = 0, .flush = flush_to_fd, .ctx = &fd };
+  char *buf = out_buf;
+  log_out_t o = { .buf = buf, .cap = sizeof (out_buf), .used = 0, .flush = flush_to_fd, .ctx = &fd };
   struct timespec now;
   char ts[64], prefix[128];
   size_t plen;

@@ -28,4 +28,7 @@ size_t shim_log_format_chunk (const char *timestamp, int stream, const char *dat
 /* Reads nothing itself: formats the chunk with the current time and appends it to fd. */
 int shim_log_write_chunk (int fd, int stream, const char *data, size_t len, shim_error_t *err);
 
+/* Gives the pages of the 64 KiB record buffer back (it holds nothing between two chunks). */
+void shim_log_release (void);
+
 #endif

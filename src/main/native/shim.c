@@ -15,8 +15,10 @@
  *      then exactly one of {"pid":N} (container process exec'd; N in the shim's pid namespace)
  *      or {"errno":E,"message":"<step>: <detail>"}; then closes it.  The pid file, if asked,
  *      gets N (written atomically) before {"pid":N} is sent.
- *   4. It supervises: output to the log file (k8s-file) and the attach socket's clients, stdin
- *      and terminal resizes from them (attach.h, supervise.h), signal forwarding, reaping; then writes
+ *   4. It re-executes from the on-disk binary (`skiff-shim supervise ...`, same pid; handover.h)
+ *      unless the container could see it, then supervises: output to the log file (k8s-file) and
+ *      the attach socket's clients, stdin and terminal resizes from them (attach.h, supervise.h),
+ *      signal forwarding, reaping; then writes
  *      the exit file atomically: {"exitCode":N,"signal":S,"oom":false,"finishedAt":"..."}.
  *   Without _SKIFF_SYNC_FD the lines go to stdout (for manual use).
  *
@@ -43,6 +45,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "exec.h"
+#include "handover.h"
 #include "holder.h"
 #include "oci.h"
 #include "supervise.h"
@@ -304,6 +307,8 @@ main (int argc, char **argv)
     return shim_userns_run_main (argc == 4 ? argv[3] : NULL);
   if (argc >= 2 && strcmp (argv[1], "holder") == 0)
     return shim_holder_main (argc, argv);
+  if (argc >= 2 && strcmp (argv[1], "supervise") == 0) /* the monitor, after its handover */
+    return shim_handover_main (argc, argv);
   if (o.root == NULL)
     o.root = default_root = shim_oci_default_root ();
   if (argc < 2)
@@ -370,6 +375,7 @@ main (int argc, char **argv)
   malloc_trim (0); /* the parsed spec and the seccomp filter are freed: give their pages back */
   sup = (struct shim_supervise_opts_s){ .log_fd = log_fd, .exit_file = o.exit_file, .attach = &attach,
                                        .hold_output = o.hold_output, .oom_file = oom_file };
+  shim_handover (orig_argv[0], o.id, &c, &sup); /* returns only when it stays on the sealed copy */
   if (shim_supervise (&c, &sup, &err) < 0)
     return 1;
   return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -80,9 +81,29 @@ struct supervisor_s
   int close_stdin;
   int held;
   long hold_until;
+  int untrimmed; /* activity since the last o->trim */
 };
 
 #define IN_BUF_SIZE (256 * 1024)
+
+/* output is read into read_buf, stdin from the clients queues in in_queue (in .bss: no memory
+   until they are used; see release_buffers) */
+static char read_buf[SHIM_ATTACH_MAX_PAYLOAD] __attribute__ ((aligned (4096)));
+static char in_queue[IN_BUF_SIZE] __attribute__ ((aligned (4096)));
+
+/* After a burst of activity, when the loop has been idle SHIM_TRIM_IDLE_MS: the pages of the
+   buffers that hold nothing between two events go back (the read and log buffers, the stdin queue
+   when empty), then o->trim.  A waiting monitor keeps only what waiting needs. */
+static void
+release_buffers (struct supervisor_s *s)
+{
+  madvise (read_buf, sizeof (read_buf), MADV_DONTNEED);
+  shim_log_release ();
+  if (s->in_len == 0)
+    madvise (in_queue, sizeof (in_queue), MADV_DONTNEED);
+  if (s->o->trim)
+    s->o->trim ();
+}
 
 static long
 now_ms (void)
@@ -211,7 +232,7 @@ poll_once (struct supervisor_s *s, int sfd, int *status, int *exited, char *buf,
   struct pollfd fds[8 + SHIM_ATTACH_MAX_CLIENTS];
   shim_attach_t *a = s->o->attach;
   struct shim_attach_handler_s h = { s, on_stdin, on_close_stdin, on_resize, on_release };
-  int n = 0, i, in_slot = -1, listen_slot = -1, first_client, n_clients, timeout = -1;
+  int n = 0, i, in_slot = -1, listen_slot = -1, first_client, n_clients, timeout = -1, ready;
   int reading = !s->held && (a == NULL || shim_attach_backlog (a) < SHIM_ATTACH_HIGH_WATER);
 
   fds[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -239,12 +260,22 @@ poll_once (struct supervisor_s *s, int sfd, int *status, int *exited, char *buf,
     }
   if (s->held)
     timeout = (int)(s->hold_until - now_ms () > 0 ? s->hold_until - now_ms () : 0);
-  if (poll (fds, n, timeout) < 0)
+  if (s->untrimmed && (timeout < 0 || timeout > SHIM_TRIM_IDLE_MS))
+    timeout = SHIM_TRIM_IDLE_MS;
+  ready = poll (fds, n, timeout);
+  if (ready < 0)
     {
       if (errno == EINTR)
         return 0;
       return shim_make_error (err, errno, "poll");
     }
+  if (ready == 0 && s->untrimmed && !s->held)
+    {
+      release_buffers (s);
+      s->untrimmed = 0;
+    }
+  else if (ready > 0)
+    s->untrimmed = 1;
   if (s->held && now_ms () >= s->hold_until)
     s->held = 0;
   for (i = 1; i <= 2; i++)
@@ -277,14 +308,12 @@ poll_once (struct supervisor_s *s, int sfd, int *status, int *exited, char *buf,
 int
 shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *o, shim_error_t *err)
 {
-  static char buf[SHIM_ATTACH_MAX_PAYLOAD];
   struct supervisor_s s = { .c = c, .o = o, .console = c->console_fd, .in_fd = c->in_fd };
   cleanup_close int sfd = -1;
-  cleanup_free char *in_buf = xmalloc (IN_BUF_SIZE);
   int status = 0, exited = 0, i, ret;
   sigset_t set;
 
-  s.in_buf = in_buf;
+  s.in_buf = in_queue;
   s.out[1] = c->console_fd >= 0 ? c->console_fd : c->out_fd[1];
   s.out[2] = c->console_fd >= 0 ? -1 : c->out_fd[2];
   s.held = o->hold_output && o->attach && o->attach->listen_fd >= 0;
@@ -297,9 +326,11 @@ shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *o, shim
   sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     return shim_make_error (err, errno, "signalfd");
+  if (o->trim)
+    o->trim ();
 
   while (!exited || s.held)
-    if (poll_once (&s, sfd, &status, &exited, buf, sizeof (buf), err) < 0)
+    if (poll_once (&s, sfd, &status, &exited, read_buf, sizeof (read_buf), err) < 0)
       return -1;
 
   /* drain what is already buffered, without waiting for an orphan that holds the pipes */
@@ -307,7 +338,7 @@ shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *o, shim
     if (s.out[i] >= 0)
       {
         fcntl (s.out[i], F_SETFL, O_NONBLOCK);
-        while (pump (&s, i, buf, sizeof (buf)) > 0)
+        while (pump (&s, i, read_buf, sizeof (read_buf)) > 0)
           ;
         if (s.out[i] != s.console)
           close (s.out[i]);

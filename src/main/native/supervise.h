@@ -20,6 +20,9 @@
  *   {"exitCode":N,"signal":S,"oom":false,"finishedAt":"<RFC3339Nano>"}
  * then the queued frames are sent (for up to 5 s), the clients closed and the socket unlinked.
  * exitCode is 128+S when the process was killed by signal S (S is 0 otherwise).
+ * Memory: the output read buffer, the record buffer (log.h) and the stdin queue are .bss arrays
+ * whose pages are given back (MADV_DONTNEED) once the loop has been idle SHIM_TRIM_IDLE_MS after
+ * some activity (the stdin queue only when empty); opts->trim is called at start and then too.
  * The caller blocks SHIM_SUPERVISED_SIGNALS (shim_block_signals) before cloning the init.
  */
 #ifndef SHIM_SUPERVISE_H
@@ -39,7 +42,12 @@ struct shim_supervise_opts_s
   shim_attach_t *attach; /* listen_fd -1: no attach socket */
   int hold_output;
   const char *oom_file; /* the memory cgroup's OOM-kill counter (cgroup.h), NULL = none */
+  /* when set: called once the loop has waited SHIM_TRIM_IDLE_MS with nothing to do after some
+     activity (handover.h: unmaps the binary's read-only pages the activity faulted in) */
+  void (*trim) (void);
 };
+
+#define SHIM_TRIM_IDLE_MS 1000
 
 int shim_block_signals (sigset_t *old, shim_error_t *err);
 int shim_supervise (shim_container_t *c, const struct shim_supervise_opts_s *opts, shim_error_t *err);

@@ -697,6 +697,210 @@ def exec_tests(rootless):
        lines)
 
 
+F_GET_SEALS = 1034
+SEALS = 0x1 | 0x2 | 0x4 | 0x8  # F_SEAL_SEAL | SHRINK | GROW | WRITE
+
+
+def exe_seals(pid):
+    """(readlink of /proc/PID/exe, its memfd seals or None, whether opening it for writing fails)."""
+    import fcntl
+    path = "/proc/%d/exe" % pid
+    try:
+        link = os.readlink(path)
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as e:
+        return str(e), None, True
+    try:
+        seals = fcntl.fcntl(fd, F_GET_SEALS)
+    except OSError:
+        seals = None
+    os.close(fd)
+    try:
+        os.close(os.open(path, os.O_WRONLY))
+        write_fails = False
+    except OSError:
+        write_fails = True
+    return link, seals, write_fails
+
+
+def monitor_of(cpid):
+    try:
+        return int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
+    except OSError:  # the process is gone: reported by the caller's check
+        return 0
+
+
+def wait_handover(mon, timeout=5):
+    """The monitor's command line once it re-executed as `supervise` (or the last one seen)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            cmd = open("/proc/%d/cmdline" % mon).read().split("\0")
+        except OSError:
+            return []
+        if cmd[1:2] == ["supervise"] or time.time() > deadline:
+            return cmd
+        time.sleep(0.02)
+
+
+def handover_tests(rootless):
+    """The monitor leaves the sealed memfd copy once the container runs (handover.h); whatever
+    enters the container still runs from the sealed copy (CVE-2019-5736)."""
+    tag = "rootless" if rootless else "root"
+    shim_real = os.path.realpath(SHIM)
+
+    # 1. a container that executes /proc/self/exe (the CVE's shape) as its init, and blocks in it
+    # (`userns-run` reads its stdin, a pipe the monitor keeps open): what it runs is the sealed copy
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/proc/self/exe", "userns-run"]
+    b, path, lines = start_attached(spec, rootless, ["--stdin"])
+    cpid = int(open(b + "/pid").read()) if os.path.exists(b + "/pid") else 0
+    link, seals, write_fails = exe_seals(cpid) if cpid else (None, None, None)
+    ok(cpid and link.startswith("/memfd:skiff-shim") and seals is not None and seals & SEALS == SEALS and write_fails,
+       "%s: the init executing /proc/self/exe gets the sealed memfd copy, not writable (CVE-2019-5736)" % tag,
+       (lines, link, seals, write_fails))
+
+    # 2. the monitor re-executed the on-disk binary: same pid, `supervise`, no memfd left mapped,
+    # non-dumpable; and it still serves the container: stdin, output, exit status
+    mon = monitor_of(cpid) if cpid else 0
+    cmd = wait_handover(mon) if mon else []
+    try:
+        maps, mexe = open("/proc/%d/maps" % mon).read(), os.readlink("/proc/%d/exe" % mon)
+    except OSError:
+        maps, mexe = "", None
+    ok(cmd[1:3] == ["supervise", "tty%d" % counter[0]] and mexe == shim_real and "memfd:" not in maps,
+       "%s: the monitor re-executes from the on-disk binary once the container runs (same pid)" % tag,
+       (cmd, mexe))
+    if rootless:
+        r = subprocess.run(user_cmd(True, ["readlink", "/proc/%d/exe" % mon]), capture_output=True, text=True)
+        try:
+            owner = os.lstat("/proc/%d/exe" % mon).st_uid
+        except OSError:
+            owner = None
+        ok(owner == 0 and r.returncode != 0,
+           "rootless: the re-executed monitor is not dumpable (its /proc/PID/exe needs CAP_SYS_PTRACE)",
+           (owner, r.returncode, r.stdout, r.stderr))
+    # the issue's aim for a supervising shim of a sleeping container: RSS <= 1 MiB (it gets there
+    # once its loop has been idle a second: handover.h, supervise.h)
+    time.sleep(1.5)  # past the re-executed monitor's start-up
+    deadline, rss = time.time() + 15, None
+    while mon and time.time() < deadline:
+        rss = int([l for l in open("/proc/%d/smaps_rollup" % mon) if l.startswith("Rss:")][0].split()[1])
+        if rss <= 1024:
+            break
+        time.sleep(0.2)
+    ok(rss is not None and rss <= 1024, "%s: the waiting monitor's RSS is at most 1 MiB (%s KiB)" % (tag, rss))
+    c = AttachClient(path)
+    c.stdin(b'{"uidMappings":[{"containerID":0,"hostID":0,"size":1}]}')
+    c.send(1)  # close stdin: userns-run reads its request to EOF, then refuses it (exit 1)
+    out = c.read_all()
+    ex = exit_of(b)
+    log = open(b + "/ctr.log").read()
+    ok(ex is not None and ex["exitCode"] == 1 and 'stdout F {"errno":22,' in log and b'"errno":22' in out.get(1, b""),
+       "%s: after the handover stdin, output (log and attach) and the exit status still work" % tag,
+       (ex, log[-300:], out))
+
+    # 2b. what the monitor holds only to keep something alive comes over the handover too:
+    # slirp4netns (network.h) ends when the monitor closes its exit fd
+    if os.path.exists("/usr/bin/slirp4netns"):
+        spec = base_spec(rootless)
+        spec["process"]["args"] = ["/bin/sh", "-c", "sleep 2; cat /proc/net/dev"]
+        b = make_bundle(spec)
+        spec["annotations"] = {"dev.skiff.network.slirp4netns": json.dumps(
+            {"path": "/usr/bin/slirp4netns", "args": ["--mtu=65520", "--disable-host-loopback"],
+             "apiSocket": b + "/slirp.sock", "log": b + "/slirp.log"})}
+        with open(os.path.join(b, "config.json"), "w") as f:
+            json.dump(spec, f)
+        r, w = os.pipe()
+        subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id", "net",
+                                           "--exit-file", b + "/exit.json", "--log-file", b + "/ctr.log",
+                                           "--pid-file", b + "/pid"]), pass_fds=(w,))
+        os.close(w)
+        nlines = read_to_eof(r)
+        npid = int(open(b + "/pid").read()) if os.path.exists(b + "/pid") else 0
+        nmon = monitor_of(npid) if npid else 0
+        handed = nmon and wait_handover(nmon)[1:2] == ["supervise"]
+        time.sleep(0.5)
+        kids = subprocess.run(["ps", "-o", "comm=", "--ppid", str(nmon)], capture_output=True, text=True).stdout.split() \
+            if nmon else []
+        ex = exit_of(b)
+        log = open(b + "/ctr.log").read() if os.path.exists(b + "/ctr.log") else ""
+        ok(handed and "slirp4netns" in kids and ex and ex["exitCode"] == 0 and " tap0:" in log,
+           "%s: slirp4netns (held by the monitor's exit fd) outlives the handover: tap0 still up 2 s later" % tag,
+           (nlines, handed, kids, ex, log[-400:]))
+    else:
+        skip("%s: slirp4netns outlives the handover" % tag, "no /usr/bin/slirp4netns")
+
+    # 3. exec: the process that enters the running container also runs from the sealed copy
+    spec = base_spec(rootless)
+    spec["process"]["args"] = ["/bin/sleep", "20"]
+    lines, _, _, b = run_shim_detached(spec, rootless)
+    target = int(open(b + "/pid").read())
+    proc = copy.deepcopy(spec["process"])
+    proc["args"] = ["/proc/self/exe", "userns-run"]
+    json.dump(proc, open(b + "/proc.json", "w"))
+    r, w = os.pipe()
+    subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "exec", "--bundle", b, "--id", "hx",
+                                       "--pid", str(target), "--process", b + "/proc.json", "--stdin",
+                                       "--exit-file", b + "/exit-exec", "--log-file", b + "/log-exec",
+                                       "--pid-file", b + "/pid-exec"]), pass_fds=(w,))
+    os.close(w)
+    elines = read_to_eof(r)
+    epid = int(open(b + "/pid-exec").read()) if os.path.exists(b + "/pid-exec") else 0
+    link, seals, write_fails = exe_seals(epid) if epid else (None, None, None)
+    ok(epid and link.startswith("/memfd:skiff-shim") and seals is not None and seals & SEALS == SEALS and write_fails,
+       "%s: exec: the process executing /proc/self/exe in the container gets the sealed copy" % tag,
+       (elines, link, seals, write_fails))
+    emon = monitor_of(epid) if epid else 0
+    ok(emon and wait_handover(emon)[1:2] == ["supervise"] and exe_seals(emon)[0] == shim_real,
+       "%s: exec: its monitor re-executes from the on-disk binary too" % tag)
+    os.kill(epid, 9)
+    os.kill(target, 9)
+    exit_of(b)
+
+    if rootless:
+        return
+    # 4. a container that shares the monitor's pid namespace could see it: no handover
+    spec = base_spec(False, userns=False)
+    spec["linux"]["namespaces"] = [n for n in spec["linux"]["namespaces"] if n["type"] != "pid"]
+    spec["process"]["args"] = ["/bin/sleep", "20"]
+    lines, _, _, b = run_shim_detached(spec, False)
+    cpid = int(open(b + "/pid").read())
+    mon = monitor_of(cpid)
+    time.sleep(1)
+    link, seals, _ = exe_seals(mon)
+    ok(link.startswith("/memfd:skiff-shim") and seals is not None and seals & SEALS == SEALS
+       and open("/proc/%d/cmdline" % mon).read().split("\0")[1] == "run",
+       "root: without its own pid namespace the container could see the monitor: it stays on the sealed copy",
+       (link, seals))
+    os.kill(cpid, 9)
+    exit_of(b)
+
+    # 5. the host's procfs bind-mounted into a container (own pid namespace, no user namespace,
+    # default capabilities): the handed-over monitor's exe can be neither resolved nor written
+    spec = base_spec(False, userns=False)
+    spec["mounts"].append({"destination": "/data", "type": "bind", "source": "/proc", "options": ["rbind", "ro"]})
+    spec["process"]["args"] = ["/probe", "sleep", "1", "hostparent", "/data"]
+    lines, ex, log, b = run_shim(spec, False)
+    v = probe_values(log)
+    ok(v.get("hostparent_pid", "0") != "0" and "hostparent_exe" not in v
+       and v.get("hostparent_exe_write") in ("Permission denied", "Operation not permitted"),
+       "root: through a bind-mounted host /proc the monitor's exe is neither readable nor writable",
+       {k: x for k, x in v.items() if k.startswith("hostparent")})
+
+
+def run_shim_detached(spec, rootless):
+    """Starts a bundle and returns once the shim answered (the container keeps running)."""
+    b = make_bundle(spec)
+    r, w = os.pipe()
+    subprocess.run(user_cmd(rootless, ["env", "_SKIFF_SYNC_FD=%d" % w, SHIM, "run", "--bundle", b, "--id",
+                                       "d%d" % counter[0], "--exit-file", b + "/exit.json", "--log-file",
+                                       b + "/ctr.log", "--pid-file", b + "/pid"]), pass_fds=(w,))
+    os.close(w)
+    lines = [json.loads(l) for l in read_to_eof(r).decode().splitlines() if l.strip()]
+    return lines, None, None, b
+
+
 def security_extras(rootless):
     tag = "rootless" if rootless else "root"
     profile = {"defaultAction": "SCMP_ACT_ALLOW",
@@ -1155,6 +1359,7 @@ def main():
     suite(False)
     attach_tests(False)
     exec_tests(False)
+    handover_tests(False)
     oci_cli(False)
     robustness(False)
     security_extras(False)
@@ -1169,6 +1374,7 @@ def main():
         suite(True)
         attach_tests(True)
         exec_tests(True)
+        handover_tests(True)
         oci_cli(True)
         robustness(True)
         security_extras(True)

@@ -1,6 +1,6 @@
 /* probe.c -- a tiny static program run inside test containers.  Prints key=value lines about the
  * process it finds itself in, for the bundle tests (and for differential runs under runc/crun).
- * Usage: probe [exit CODE] [sleep SECONDS] [print TEXT] [big N]
+ * Usage: probe [exit CODE] [sleep SECONDS] [print TEXT] [big N] [report 1] [hostparent HOST_PROC]
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -186,6 +186,28 @@ main (int argc, char **argv)
         }
       else if (strcmp (argv[i], "sleep") == 0)
         sleep (atoi (argv[i + 1]));
+      else if (strcmp (argv[i], "hostparent") == 0)
+        {
+          /* argv[i + 1]: the host's procfs, bind-mounted: our parent there is the shim's monitor */
+          char st[512] = "", *r;
+          int ppid = 0;
+          FILE *f;
+
+          snprintf (p, sizeof (p), "%s/self/stat", argv[i + 1]);
+          f = fopen (p, "r");
+          if (f && fgets (st, sizeof (st), f) && (r = strrchr (st, ')')) && sscanf (r + 2, "%*c %d", &ppid) == 1)
+            printf ("hostparent_pid=%d\n", ppid);
+          if (f)
+            fclose (f);
+          snprintf (p, sizeof (p), "%s/%d/exe", argv[i + 1], ppid);
+          exe[0] = '\0';
+          if (readlink (p, exe, sizeof (exe) - 1) > 0)
+            printf ("hostparent_exe=%s\n", exe);
+          else
+            printf ("hostparent_exe_readlink=%s\n", strerror (errno));
+          try_write ("hostparent_exe_write", p);
+          fflush (stdout);
+        }
       else if (strcmp (argv[i], "report") == 0)
         {
           gethostname (host, sizeof (host));
