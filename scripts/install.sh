@@ -12,8 +12,8 @@ rm -rf "$prefix/lib/skiffd"
 cp -r "$src/target/quarkus-app" "$prefix/lib/skiffd"
 chmod -R a+rX "$prefix/lib/skiffd"
 install -m 0755 "$src/bin/skiffd" "$prefix/bin/skiffd"
-# stripped: every running container holds the shim's binary in a sealed memfd copy (CVE-2019-5736),
-# so its debug sections would cost ~250 KiB per container; the build tree keeps the unstripped one
+# stripped: the shim copies its loadable part into a sealed memfd at each start (CVE-2019-5736),
+# and a smaller file is read faster; the build tree keeps the unstripped one
 install -s -m 0755 "$src/src/main/native/skiff-shim" "$prefix/libexec/skiff/skiff-shim"
 install -m 0755 "$src/scripts/find-java.sh" "$prefix/libexec/skiff/find-java.sh"
 install -m 0644 "$src/systemd/skiff.service" "$prefix/share/skiff/systemd/skiff.service"

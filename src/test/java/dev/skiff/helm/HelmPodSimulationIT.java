@@ -51,6 +51,7 @@ class HelmPodSimulationIT {
     assertEquals("404", r.get("apiOnPodIp").asText(), "only /metrics on TCP");
     assertUidMap(r.get("run").asText(), 65536);
     assertUidMap(r.get("runUsernsAuto").asText(), 1024);
+    assertTrue(r.get("runNetwork").asText().contains("inet 10.0.2.100/24"), "slirp4netns in a privileged pod: " + r);
     assertEquals("ok", r.get("pause").asText());
     assertTrue(r.get("recordedPidIsHostPid").asBoolean(), "hostPID: the store holds host PIDs");
   }
@@ -70,6 +71,7 @@ class HelmPodSimulationIT {
     assertTrue(r.get("started").asBoolean(), r.toString());
     assertEquals(0, r.get("probeReady").asInt(), "the daemon itself is ready");
     assertTrue(r.get("run").asText().contains("mount proc `proc` on `/proc`: Operation not permitted"), r.toString());
+    assertTrue(r.get("runNetwork").asText().startsWith("FAILED"), "no /dev/net/tun for slirp4netns either: " + r);
   }
 
   @Test
