@@ -183,8 +183,11 @@ def load_image(c, archive):
     return json.loads(out)["Names"][0]
 
 
+NETWORK = "none"  # --network: the lifecycle's netns mode
+
+
 def lifecycle(c, image, name=None):
-    body = {"image": image, "command": ["true"], "netns": {"nsmode": "none"}}
+    body = {"image": image, "command": ["true"], "netns": {"nsmode": NETWORK}}
     if name:
         body["name"] = name
     t = [time.perf_counter()]
@@ -363,7 +366,11 @@ def main():
     ap.add_argument("--quick", action="store_true", help="tiny N (smoke run)")
     ap.add_argument("--only", choices=["skiff", "podman"])
     ap.add_argument("--user", default=os.environ.get("SKIFF_TEST_USER", "skifftest"))
+    ap.add_argument("--network", default="none", choices=["none", "slirp4netns"],
+                    help="network of the lifecycle containers (slirp4netns: both engines' rootless default)")
     a = ap.parse_args()
+    global NETWORK
+    NETWORK = a.network
     n = 5 if a.quick else a.n
     prefix = tempfile.mkdtemp(prefix="skiff-bench-install-", dir="/tmp")
     os.chmod(prefix, 0o755)
