@@ -87,23 +87,22 @@ public final class SpecGeneratorMapper {
   }
 
   private static long port(Object o) {
-    if (o == null) {
-      return 0;
-    }
-    if (o instanceof Number n) {
-      return n.longValue();
-    }
-    throw new InvalidArgumentException("invalid port mapping value " + o + ": expected a number");
+    return number(o, "port mapping");
   }
 
   private static long num(Object o) {
+    return number(o, "resource limit");
+  }
+
+  /** A JSON number as a long; absent is 0; anything else is a 400 naming {@code what}. */
+  private static long number(Object o, String what) {
     if (o == null) {
       return 0;
     }
     if (o instanceof Number n) {
       return n.longValue();
     }
-    throw new InvalidArgumentException("invalid resource limit value " + o + ": expected a number");
+    throw new InvalidArgumentException("invalid " + what + " value " + o + ": expected a number");
   }
 
   private static boolean bool(Boolean b) {
