@@ -418,14 +418,8 @@ create_holder (const char *pid_file, const struct shim_id_range_s *u, int nu, co
   struct stat ns;
   pid_t pid;
 
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    return shim_make_error (err, errno, "pipe");
-  if (pipe2 (go, O_CLOEXEC) < 0)
-    {
-      close (ready[0]);
-      close (ready[1]);
-      return shim_make_error (err, errno, "pipe");
-    }
+  if (shim_pipe_pair (ready, go, err) < 0)
+    return -1;
   pid = fork ();
   if (pid < 0)
     ret = shim_make_error (err, errno, "fork");

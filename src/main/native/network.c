@@ -170,15 +170,8 @@ shim_set_network (pid_t pid, json_object *spec, shim_error_t *err)
   argv[k] = NULL;
 
   unlink (api);
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    return shim_make_error (err, errno, "pipe");
-  if (pipe2 (exitp, O_CLOEXEC) < 0)
-    {
-      ret = errno;
-      close (ready[0]);
-      close (ready[1]);
-      return shim_make_error (err, ret, "pipe");
-    }
+  if (shim_pipe_pair (ready, exitp, err) < 0)
+    return -1;
   child = fork ();
   if (child < 0)
     {

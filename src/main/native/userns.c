@@ -285,14 +285,8 @@ shim_userns_fd_for_maps (const char *uids, const char *gids, shim_error_t *err)
 
   if (!ulines || !glines)
     return shim_make_error (err, EINVAL, "invalid ID map `%s` / `%s`", uids, gids);
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    return shim_make_error (err, errno, "pipe");
-  if (pipe2 (hold, O_CLOEXEC) < 0)
-    {
-      close (ready[0]);
-      close (ready[1]);
-      return shim_make_error (err, errno, "pipe");
-    }
+  if (shim_pipe_pair (ready, hold, err) < 0)
+    return -1;
   pid = fork ();
   if (pid < 0)
     ret = shim_make_error (err, errno, "fork");

@@ -217,3 +217,20 @@ shim_check_parent_writable (const char *path, shim_error_t *err)
     return shim_make_error (err, errno, "directory `%s` of `%s` is not writable", dir, path);
   return 0;
 }
+
+int
+shim_pipe_pair (int a[2], int b[2], shim_error_t *err)
+{
+  int e;
+
+  if (pipe2 (a, O_CLOEXEC) < 0)
+    return shim_make_error (err, errno, "pipe");
+  if (pipe2 (b, O_CLOEXEC) < 0)
+    {
+      e = errno;
+      close (a[0]);
+      close (a[1]);
+      return shim_make_error (err, e, "pipe");
+    }
+  return 0;
+}

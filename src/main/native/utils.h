@@ -34,6 +34,9 @@ void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
 int xasprintf (char **out, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
+/* Two close-on-exec pipes; on failure neither is left open (returns -1 with *err set). */
+int shim_pipe_pair (int a[2], int b[2], shim_error_t *err);
+
 /* Retry on EINTR / short counts. Return bytes transferred or -1 with errno set. */
 ssize_t shim_read_all (int fd, void *buf, size_t len);
 ssize_t shim_write_all (int fd, const void *buf, size_t len);
