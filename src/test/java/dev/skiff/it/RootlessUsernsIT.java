@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,22 +80,22 @@ class RootlessUsernsIT {
   @Test
   void autoAllocations_surviveSigkill_sizeRespected_freedByRm_exhaustionIs409() throws IOException {
     String a = p.ok("create", "--userns=auto:size=30000", TestImages.NAME, "true");
-    String mapA = idMappings(a);
+    String mapA = UsernsAutoIT.idMappings(d, a);
     assertTrue(mapA.contains(":30000\""), mapA);
     d.kill9();
     // what a crash in the middle of a copy leaves: a shift no container uses, with a temporary copy
     Path leftover = d.root.resolve("storage/mapped/000000000000000000000000/.tmp-layer-x");
     Exec.run(Exec.as(TestUser.rootless(), Exec.cmd("mkdir", "-p", leftover.toString()))).requireOk();
     d.start();
-    assertEquals(mapA, idMappings(a), "same range after SIGKILL and restart");
+    assertEquals(mapA, UsernsAutoIT.idMappings(d, a), "same range after SIGKILL and restart");
     for (int i = 0; i < 50 && Files.exists(leftover.getParent()); i++) {
       Daemon.sleep(100);
     }
     assertFalse(Files.exists(leftover.getParent()), "unused copies are removed at start-up");
     String b = p.ok("create", "--userns=auto:size=30000", TestImages.NAME, "true");
-    long[] ra = range(mapA);
-    long[] rb = range(idMappings(b));
-    assertTrue(ra[0] + ra[1] <= rb[0] || rb[0] + rb[1] <= ra[0], mapA + " vs " + idMappings(b));
+    long[] ra = UsernsAutoIT.range(mapA);
+    long[] rb = UsernsAutoIT.range(UsernsAutoIT.idMappings(d, b));
+    assertTrue(ra[0] + ra[1] <= rb[0] || rb[0] + rb[1] <= ra[0], mapA + " vs " + UsernsAutoIT.idMappings(d, b));
 
     var r = d.curl().as(TestUser.rootless()).post("/v4.3.1/libpod/containers/create",
         "{\"image\":\"" + TestImages.NAME + "\",\"command\":[\"true\"],\"userns\":{\"nsmode\":\"auto\","
@@ -203,17 +201,5 @@ class RootlessUsernsIT {
     try (var s = Files.list(dir)) {
       return s.map(x -> x.getFileName().toString()).sorted().toList();
     }
-  }
-
-  private static String idMappings(String id) {
-    var r = d.curl().as(TestUser.rootless()).get("/v4.3.1/libpod/containers/" + id + "/json");
-    assertEquals(200, r.status(), r.body());
-    return r.json().get("HostConfig").get("IDMappings").toString();
-  }
-
-  private static long[] range(String idMappings) {
-    Matcher m = Pattern.compile("\"UidMap\":\\[\"0:(\\d+):(\\d+)\"").matcher(idMappings);
-    assertTrue(m.find(), idMappings);
-    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
   }
 }

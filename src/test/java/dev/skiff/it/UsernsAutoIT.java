@@ -235,14 +235,15 @@ class UsernsAutoIT {
     return ((Number) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
   }
 
-  private static String idMappings(Daemon d, String id) {
+  /** The container's inspect {@code HostConfig.IDMappings} as JSON text. */
+  static String idMappings(Daemon d, String id) {
     var r = d.curl().get("/v4.3.1/libpod/containers/" + id + "/json");
     assertEquals(200, r.status(), r.body());
     return r.json().get("HostConfig").get("IDMappings").toString();
   }
 
   /** Host start and size of the first UidMap entry in an IDMappings JSON text. */
-  private static long[] range(String idMappings) {
+  static long[] range(String idMappings) {
     Matcher m = Pattern.compile("\"UidMap\":\\[\"0:(\\d+):(\\d+)\"").matcher(idMappings);
     assertTrue(m.find(), idMappings);
     return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
