@@ -22,12 +22,23 @@ for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
-# A JDK >= 21: the launcher scripts look for one; install Debian's when none is present.
-jdk_ok=0
+# A JDK >= 21: the launcher scripts look for one. Where Debian ships one (13 and later) it is
+# installed with apt-get; Debian 12 ships only 17, so scripts/install-jdk.sh builds /opt/skiff/jdk
+# from Debian 13's OpenJDK 25 and glibc (see that script), after the packages it needs.
+jdk_ok=0 jdk_private=0
 if SKIFF_QUIET=1 "$(dirname "$0")/find-java.sh" >/dev/null 2>&1; then jdk_ok=1; fi
 if [ $jdk_ok = 0 ]; then
-  if apt-cache show openjdk-21-jdk-headless >/dev/null 2>&1; then missing+=(openjdk-21-jdk-headless)
-  else missing+=(openjdk-17-jdk-headless); echo "warning: no JDK >= 21 found and Debian offers none; install Temurin 21+ (see README)" >&2; fi
+  jdk_pkg=""
+  for v in 25 21; do
+    if apt-cache show "openjdk-$v-jdk-headless" >/dev/null 2>&1; then jdk_pkg=openjdk-$v-jdk-headless; break; fi
+  done
+  if [ -n "$jdk_pkg" ]; then missing+=("$jdk_pkg")
+  else
+    jdk_private=1
+    for p in patchelf binutils ca-certificates-java; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+  fi
 fi
 
 # The docker CLI drives the Docker-compatible API in the tests. The reference machines have one;
@@ -43,6 +54,9 @@ if [ "$(id -u)" != 0 ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     echo "missing packages; run: sudo apt-get install -y ${missing[*]}" >&2; fail=1
   fi
+  if [ $jdk_private = 1 ]; then
+    echo "missing a JDK >= 21 (Debian 12 has none); run: sudo $(dirname "$0")/install-jdk.sh" >&2; fail=1
+  fi
   if [ "$mode" = test ] && ! getent passwd "$TEST_USER" >/dev/null; then
     echo "missing test user; run: sudo $0 test" >&2; fail=1
   fi
@@ -54,6 +68,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [ $jdk_private = 1 ]; then
+  echo "setup: no JDK >= 21 in this Debian release: installing OpenJDK 25 from Debian 13 into /opt/skiff/jdk"
+  "$(dirname "$0")/install-jdk.sh" /opt/skiff/jdk
 fi
 if [ $need_docker = 1 ]; then
   echo "setup: installing the docker CLI (docker.io; its daemon is disabled)"
