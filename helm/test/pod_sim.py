@@ -74,7 +74,12 @@ def bundle_config(project, image, tmp, privileged, unmasked, caps, pidns, cgroup
         {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "mode=1777"]},
     ]
     if not image:
-        mounts += [bind(p, p) for p in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc") if os.path.exists(p)]
+        system = [p for p in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc") if os.path.exists(p)]
+        mounts += [bind(p, p) for p in system]
+        # a JDK outside those (scripts/install-jdk.sh puts one in /opt/skiff/jdk) at its own path
+        java_home = os.path.realpath(os.environ["JAVA_HOME"]) if os.environ.get("JAVA_HOME") else None
+        if java_home and not any(java_home.startswith(p + "/") for p in system):
+            mounts.append(bind(java_home, java_home))
         mounts.append(bind(project, project))
     mounts += [
         # the chart's hostPath volumes

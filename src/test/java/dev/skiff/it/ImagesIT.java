@@ -137,8 +137,7 @@ class ImagesIT {
       assertEquals(compatId.substring(7), p.ok("image", "inspect", "--format", "{{.Id}}", "localhost/imp2:t"));
       assertEquals("[sh]", p.ok("image", "inspect", "--format", "{{.Config.Cmd}}", "localhost/imp2:t"));
 
-      var docker = Exec.run(Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker",
-          "import", "-c", "ENTRYPOINT [\"/bin/echo\"]", "-m", "via docker", rootfs.toString(), "imp3:v1"));
+      var docker = Exec.run(DockerCli.cmd(d, "import", "-c", "ENTRYPOINT [\"/bin/echo\"]", "-m", "via docker", rootfs.toString(), "imp3:v1"));
       assertEquals(0, docker.exit(), docker.stderr());
       assertTrue(docker.stdout().trim().matches("sha256:[0-9a-f]{64}"), docker.stdout());
       assertEquals("from docker", p.ok("run", "--rm", "localhost/imp3:v1", "from", "docker"));
@@ -197,9 +196,7 @@ class ImagesIT {
   }
 
   static Exec.Result docker(Daemon d, String... args) {
-    List<String> cmd = Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker");
-    cmd.addAll(List.of(args));
-    return Exec.run(cmd, null, 300);
+    return Exec.run(DockerCli.cmd(d, args), null, 300);
   }
 
   private static Path rootfs;

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Interactive use through real clients on a real terminal: podman run -it / exec -it, stdin
- * piped through run -i, attach and detach keys, resize, the docker CLI's run without -d, and
- * re-attaching after the daemon was SIGKILLed. Rootless and root.
+ * piped through run -i, attach and detach keys, resize, the docker CLI's run with and without
+ * -it and its attach, and re-attaching after the daemon was SIGKILLed. Rootless and root.
  */
 class InteractiveIT extends BothDaemons {
 
@@ -109,27 +109,48 @@ class InteractiveIT extends BothDaemons {
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("daemons")
   void dockerRun_withoutDetach(Daemon d) {
-    List<String> env = Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker");
-    List<String> run = Exec.cmd();
-    run.addAll(env);
-    run.addAll(List.of("run", "--rm", TestImages.NAME, "echo", "hi"));
+    List<String> run = DockerCli.cmd(d, "run", "--rm", TestImages.NAME, "echo", "hi");
     var r = Exec.run(Exec.as(d.user, run), null, 60);
     assertEquals(0, r.exit(), r.stdout() + r.stderr());
     assertEquals("hi\n", r.stdout());
 
-    List<String> code = Exec.cmd();
-    code.addAll(env);
-    code.addAll(List.of("run", "--rm", TestImages.NAME, "sh", "-c", "echo out; echo err >&2; exit 6"));
+    List<String> code = DockerCli.cmd(d, "run", "--rm", TestImages.NAME, "sh", "-c", "echo out; echo err >&2; exit 6");
     var c = Exec.run(Exec.as(d.user, code), null, 60);
     assertEquals(6, c.exit(), c.stdout() + c.stderr());
     assertEquals("out\n", c.stdout());
     assertTrue(c.stderr().contains("err"), c.stderr());
 
-    List<String> stdin = Exec.cmd();
-    stdin.addAll(env);
-    stdin.addAll(List.of("run", "--rm", "-i", TestImages.NAME, "sh", "-c", "cat; echo done"));
+    List<String> stdin = DockerCli.cmd(d, "run", "--rm", "-i", TestImages.NAME, "sh", "-c", "cat; echo done");
     var i = Exec.run(Exec.as(d.user, stdin), "piped to docker\n".getBytes(StandardCharsets.UTF_8), 60);
     assertEquals(0, i.exit(), i.stdout() + i.stderr());
     assertEquals("piped to docker\ndone\n", i.stdout());
+  }
+
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void dockerRunIt_andDockerAttach(Daemon d) {
+    String docker = DockerCli.commandLine(d);
+    try (Pty t = Pty.start(d.user, 24, 81, docker + " run --rm -it " + TestImages.NAME + " sh")) {
+      t.type("echo dk-$((5+6)); stty size; tty\n").await("dk-11", 30).await("24 81", 10).await("/dev/pts/0", 10);
+      t.type("exit 7\n");
+      assertEquals(7, t.exitCode(30), t.screen());
+    }
+
+    Podman p = new Podman(d);
+    String name = "da" + System.nanoTime();
+    p.ok("run", "-d", "-it", "--name", name, TestImages.NAME, "sh");
+    try (Pty t = Pty.start(d.user, 26, 95, docker + " attach " + name)) {
+      // docker attach sends the terminal's size itself (POST /containers/{id}/resize)
+      t.type("echo da-$((6+6)); stty size\n").await("da-12", 30).await("26 95", 10);
+      t.type("\u0010\u0011"); // the default detach keys: the client ends, the container runs on
+      t.exitCode(30);
+    }
+    assertEquals("running", p.ok("inspect", "--format", "{{.State.Status}}", name));
+    try (Pty t = Pty.start(d.user, 26, 95, docker + " attach " + name)) {
+      t.type("exit 8\n");
+      assertEquals(8, t.exitCode(30), t.screen());
+    }
+    assertEquals("8", p.ok("wait", name));
+    p.ok("rm", name);
   }
 }

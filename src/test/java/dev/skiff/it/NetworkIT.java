@@ -154,11 +154,9 @@ class NetworkIT extends BothDaemons {
     p.ok("rm", "-f", name);
 
     String dname = "dck" + System.nanoTime();
-    var run = Exec.run(Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker", "run",
-        "-d", "--name", dname, "-p", "127.0.0.1::8080", TestImages.NAME, "httpd", "-f", "-p", "8080", "-h", "/etc"));
+    var run = Exec.run(DockerCli.cmd(d, "run", "-d", "--name", dname, "-p", "127.0.0.1::8080", TestImages.NAME, "httpd", "-f", "-p", "8080", "-h", "/etc"));
     assertEquals(0, run.exit(), run.stderr());
-    var port2 = Exec.run(Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "HOME=/tmp", "/usr/local/bin/docker",
-        "port", dname, "8080"));
+    var port2 = Exec.run(DockerCli.cmd(d, "port", dname, "8080"));
     assertEquals(0, port2.exit(), port2.stderr());
     String line = port2.stdout().trim();
     assertTrue(line.startsWith("127.0.0.1:"), line);
