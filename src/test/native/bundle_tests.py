@@ -8,11 +8,31 @@ newuidmap/newgidmap).  Differential: the same bundle under runc and crun must re
 probe lines for capabilities, no_new_privs, ID maps, hostname and rlimits.
 Env: SHIM=path of skiff-shim, PROBE=path of the static probe.  Needs root.
 """
-import copy, json, os, shutil, subprocess, sys, tempfile, time
+import copy, json, os, pwd, shutil, subprocess, sys, tempfile, time
 
-SHIM = os.environ["SHIM"]
-PROBE = os.environ["PROBE"]
-USER, UID = "skifftest", 1001
+USER = "skifftest"
+
+
+def user_ids():
+    """skifftest's uid, gid and the start of its subordinate UID and GID ranges (0s when absent)."""
+    try:
+        pw = pwd.getpwnam(USER)
+    except KeyError:
+        return 0, 0, 0, 0
+
+    def start(path):
+        try:
+            for line in open(path):
+                f = line.strip().split(":")
+                if len(f) == 3 and f[0] in (USER, str(pw.pw_uid)) and int(f[2]) >= 65536:
+                    return int(f[1])
+        except FileNotFoundError:
+            pass
+        return 0
+    return pw.pw_uid, pw.pw_gid, start("/etc/subuid"), start("/etc/subgid")
+
+
+UID, GID, SUBUID, SUBGID = user_ids()
 n_test = 0
 failed = 0
 
@@ -38,6 +58,9 @@ def skip(name, why):
 
 WORK = tempfile.mkdtemp(prefix="skiff-bundles-", dir="/tmp")
 os.chmod(WORK, 0o755)
+# the rootless runs need the binaries where skifftest can reach them (a clone under /root is not)
+SHIM = shutil.copy2(os.environ["SHIM"], os.path.join(WORK, "skiff-shim"))
+PROBE = shutil.copy2(os.environ["PROBE"], os.path.join(WORK, "probe"))
 ROOTFS = os.path.join(WORK, "rootfs")
 
 
@@ -103,11 +126,14 @@ def base_spec(rootless, userns=True):
         ns.insert(0, {"type": "user"})
         if rootless:
             maps = [{"containerID": 0, "hostID": UID, "size": 1},
-                    {"containerID": 1, "hostID": 100000, "size": 65535}]
+                    {"containerID": 1, "hostID": SUBUID, "size": 65535}]
+            gmaps = [{"containerID": 0, "hostID": GID, "size": 1},
+                     {"containerID": 1, "hostID": SUBGID, "size": 65535}]
         else:
             maps = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+            gmaps = copy.deepcopy(maps)
         spec["linux"]["uidMappings"] = maps
-        spec["linux"]["gidMappings"] = copy.deepcopy(maps)
+        spec["linux"]["gidMappings"] = gmaps
     return spec
 
 
@@ -231,7 +257,7 @@ def suite(rootless):
     ok(v.get("mnt./sys", "").startswith("ro,"), "%s: /sys read-only" % tag, v.get("mnt./sys"))
     ok(v.get("self_exe_write") in ("Text file busy", "Permission denied", "Operation not permitted"),
        "%s: writing /proc/self/exe fails" % tag, v.get("self_exe_write"))
-    want = ["0 %d 1" % UID, "1 100000 65535"] if rootless else ["0 200000 65536"]
+    want = ["0 %d 1" % UID, "1 %d 65535" % SUBUID] if rootless else ["0 200000 65536"]
     got = [v.get("uid_map.%d" % i) for i in range(len(want))]
     ok(got == want, "%s: uid_map as configured" % tag, got)
     ok(v.get("status.NoNewPrivs") == "1", "%s: no_new_privs" % tag, v.get("status.NoNewPrivs"))
@@ -319,7 +345,7 @@ def suite(rootless):
     for d in ["upper", "work", "merged"]:
         os.makedirs(os.path.join(upper, d), exist_ok=True)
         # owned by the container's root: the user (rootless) or the mapped 200000 (root)
-        os.chown(os.path.join(upper, d), *((UID, UID) if rootless else (200000, 200000)))
+        os.chown(os.path.join(upper, d), *((UID, GID) if rootless else (200000, 200000)))
     spec = base_spec(rootless)
     spec["root"] = {"path": os.path.join(upper, "merged"), "readonly": False}
     spec["annotations"] = {"dev.skiff.overlay.lower": ROOTFS,
@@ -1023,11 +1049,11 @@ def security_extras(rootless):
         spec = base_spec(rootless)
         one = [{"containerID": 0, "hostID": UID, "size": 1}]
         spec["linux"]["uidMappings"] = one
-        spec["linux"]["gidMappings"] = copy.deepcopy(one)
+        spec["linux"]["gidMappings"] = [{"containerID": 0, "hostID": GID, "size": 1}]
         saved = os.environ["PATH"]
         lines, ex, log, b = run_shim(spec, rootless)
         v = probe_values(log)
-        ok(v.get("uid_map.0") == "0 %d 1" % UID and v.get("gid_map.0") == "0 %d 1" % UID and "uid_map.1" not in v,
+        ok(v.get("uid_map.0") == "0 %d 1" % UID and v.get("gid_map.0") == "0 %d 1" % GID and "uid_map.1" not in v,
            "rootless: single own-id map written directly", (lines, v.get("uid_map.0")))
         return
     # no pid namespace (so no user namespace either: proc needs its pid namespace): the probe sees
@@ -1292,7 +1318,7 @@ def attach_tests(rootless):
 def copy_shifted_tests(rootless):
     """`skiff-shim userns-run` op copy-shifted: a layer copy with every owner moved through a shift."""
     tag = "rootless" if rootless else "root"
-    base = 100000 if rootless else 200000
+    base = SUBUID if rootless else 200000  # (uid and gid maps alike: skifftest's ids and ranges match)
     maps = ([{"containerID": 0, "hostID": UID, "size": 1}, {"containerID": 1, "hostID": base, "size": 65536}]
             if rootless else [{"containerID": 0, "hostID": base, "size": 65536}])
 

@@ -19,7 +19,7 @@ public final class DockerSpecMapper {
 
   public static ContainerSpec toSpec(String name, DockerCreateRequest r) {
     var h = r.hostConfig() != null ? r.hostConfig()
-        : new DockerCreateRequest.HostConfig(null, null, null, null, null, null, null, null, null, null, null, null,
+        : new DockerCreateRequest.HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null);
     var policy = h.restartPolicy();
     var basic = new ContainerSpec.Basic(name, r.image(), r.cmd(), r.entrypoint(), env(r.env()), r.workingDir(),
@@ -37,6 +37,22 @@ public final class DockerSpecMapper {
     String mode = h.networkMode() == null || h.networkMode().equals("default") || h.networkMode().equals("bridge")
         ? "" : h.networkMode();
     return new ContainerSpec(basic, storage, security, resources, network(r, h, mode));
+  }
+
+  /**
+   * HostConfig.ConsoleSize ([height, width]): the terminal size the container starts with; null when
+   * absent or [0, 0] (what the docker CLI sends without a terminal). A bad size is a 400 before
+   * anything is created.
+   */
+  public static int[] consoleSize(DockerCreateRequest r) {
+    List<Long> size = r.hostConfig() == null ? null : r.hostConfig().consoleSize();
+    if (size == null || size.isEmpty() || size.stream().allMatch(v -> v == null || v == 0)) {
+      return null;
+    }
+    if (size.size() != 2 || size.contains(null) || size.stream().anyMatch(v -> v < 0 || v > 65535)) {
+      throw new InvalidArgumentException("invalid HostConfig.ConsoleSize " + size + ": [height, width], each 0-65535");
+    }
+    return new int[] {size.get(0).intValue(), size.get(1).intValue()};
   }
 
   /** PortBindings, PublishAllPorts with the request's ExposedPorts (the image's are added at create). */

@@ -45,4 +45,22 @@ class ResourceMappingTest {
     assertEquals(new ContainerSpec.Resources(java.util.List.of(), 33554432, 67108864, 50_000, 100_000, 8, 16777216,
         512, "0-1", "0", 300, true), SpecGeneratorMapper.toSpec(g).resources());
   }
+
+  @Test
+  void docker_consoleSizeIsHeightThenWidth_zeroMeansNone_andABadOneIsRefused() throws Exception {
+    var read = (java.util.function.Function<String, int[]>) hc -> {
+      try {
+        return DockerSpecMapper.consoleSize(JSON.readValue("{\"Image\":\"busybox\",\"HostConfig\":" + hc + "}",
+            DockerCreateRequest.class));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {24, 81}, read.apply("{\"ConsoleSize\":[24,81]}"));
+    assertEquals(null, read.apply("{\"ConsoleSize\":[0,0]}"));
+    assertEquals(null, read.apply("{}"));
+    assertThrows(InvalidArgumentException.class, () -> read.apply("{\"ConsoleSize\":[24]}"));
+    assertThrows(InvalidArgumentException.class, () -> read.apply("{\"ConsoleSize\":[24,70000]}"));
+    assertThrows(InvalidArgumentException.class, () -> read.apply("{\"ConsoleSize\":[-1,80]}"));
+  }
 }

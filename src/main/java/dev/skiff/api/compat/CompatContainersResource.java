@@ -59,7 +59,11 @@ public class CompatContainersResource {
     if (body == null) {
       throw new InvalidArgumentException("container create needs a JSON body");
     }
+    int[] consoleSize = DockerSpecMapper.consoleSize(body);
     ContainerRecord c = containers.create(DockerSpecMapper.toSpec(name, body));
+    if (consoleSize != null) { // the terminal's size from the first start on (docker run -it sends it)
+      containers.resize(c.id(), consoleSize[0], consoleSize[1], true);
+    }
     return Response.status(201).entity(Map.of("Id", c.id(), "Warnings", c.warnings())).build();
   }
 

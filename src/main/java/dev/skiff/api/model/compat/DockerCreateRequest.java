@@ -49,7 +49,8 @@ public record DockerCreateRequest(
       @JsonProperty("CpuPeriod") Long cpuPeriod,
       @JsonProperty("CpusetCpus") String cpusetCpus,
       @JsonProperty("CpusetMems") String cpusetMems,
-      @JsonProperty("BlkioWeight") Long blkioWeight) {}
+      @JsonProperty("BlkioWeight") Long blkioWeight,
+      @JsonProperty("ConsoleSize") List<Long> consoleSize) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Ulimit(@JsonProperty("Name") String name, @JsonProperty("Soft") long soft, @JsonProperty("Hard") long hard) {}
