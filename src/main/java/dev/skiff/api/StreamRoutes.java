@@ -6,6 +6,7 @@ import dev.skiff.engine.InvalidArgumentException;
 import dev.skiff.engine.SkiffException;
 import dev.skiff.engine.container.ContainerLogService;
 import dev.skiff.engine.container.Attachment;
+import dev.skiff.engine.container.ContainerAttach;
 import dev.skiff.engine.container.ContainerRecord;
 import dev.skiff.engine.container.ContainerService;
 import dev.skiff.engine.container.ExecService;
@@ -216,7 +217,7 @@ public class StreamRoutes {
     boolean withLogs = flag(q.get("logs"));
     String keySpec = q.get("detachKeys") != null ? q.get("detachKeys") : q.get("detachkeys");
     DetachKeys keys = detachKeys(keySpec);
-    ContainerService.PendingAttach pending = stream ? logs.attach(c) : null;
+    ContainerAttach.PendingAttach pending = stream ? logs.attach(c) : null;
     Raw raw = Raw.hijack(rc, upgradeRequested(rc));
     try {
       raw.captureInput();

@@ -76,7 +76,7 @@ public class ContainerLogService {
   }
 
   /** Registers an attach (see {@link ContainerService#attach}); connect it once the client is told. */
-  public ContainerService.PendingAttach attach(ContainerRecord c) {
+  public ContainerAttach.PendingAttach attach(ContainerRecord c) {
     return containers.attach(c.id());
   }
 }

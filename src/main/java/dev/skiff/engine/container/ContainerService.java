@@ -60,10 +60,7 @@ public class ContainerService {
   private final SubIdAllocations allocations;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Waiters waiters = new Waiters();
-  /** Attach clients waiting for a container's next start (podman run / docker run attach first). */
-  private final Map<String, List<CompletableFuture<java.nio.file.Path>>> startWaiters = new ConcurrentHashMap<>();
-  /** The last terminal size a client asked for, applied at the next start (--console-size). */
-  private final Map<String, int[]> ttySizes = new ConcurrentHashMap<>();
+  private final ContainerAttach attaching;
   private ExitWatcher exitWatcher;
   private final ContainerNetwork network;
 
@@ -76,6 +73,7 @@ public class ContainerService {
     this.images = images;
     this.resolver = resolver;
     this.config = config;
+    this.attaching = new ContainerAttach(config.runroot());
     this.network = new ContainerNetwork(config.runroot(), ContainerNetwork.findSlirp(), java.nio.file.Path.of("/etc"));
   }
 
@@ -279,10 +277,10 @@ public class ContainerService {
     }
     BundleWriter.write(dirs.bundle(c.id()), oci);
     ShimClient.Started started;
-    List<CompletableFuture<java.nio.file.Path>> attachers = startWaiters.remove(c.id());
+    List<CompletableFuture<java.nio.file.Path>> attachers = attaching.takeWaiters(c.id());
     try {
-      int[] size = ttySizes.getOrDefault(c.id(), new int[2]);
-      AttachOptions attach = new AttachOptions(attachSocketLocked(c.id()), attachers != null && !attachers.isEmpty(),
+      int[] size = attaching.size(c.id());
+      AttachOptions attach = new AttachOptions(attaching.prepareSocket(c.id()), !attachers.isEmpty(),
           c.spec().basic().stdin(), size[0], size[1]);
       started = shim().start(new ShimLaunch(c.id(), dirs.bundle(c.id()), dirs.exitFile(c.id()), dirs.log(c.id()),
           dirs.pidFile(c.id()), dirs.seccompCache(), attach));
@@ -291,14 +289,10 @@ public class ContainerService {
       save(c.failed(e.getMessage(), code));
       waiters.stateChanged(c.id(), ContainerState.EXITED, true, code);
       ContainerStartException failure = new ContainerStartException(c.id(), e.getMessage(), e.errno());
-      if (attachers != null) {
-        attachers.forEach(f -> f.completeExceptionally(failure));
-      }
+      attachers.forEach(f -> f.completeExceptionally(failure));
       throw failure;
     }
-    if (attachers != null) {
-      attachers.forEach(f -> f.complete(attachSocket(c.id())));
-    }
+    attachers.forEach(f -> f.complete(attaching.socket(c.id())));
     ContainerRecord running = c.started(started.pid(), Instant.now());
     save(running);
     waiters.stateChanged(c.id(), ContainerState.RUNNING, false, 0);
@@ -324,18 +318,7 @@ public class ContainerService {
 
   /** The container's attach socket (served by its shim while it runs). */
   public java.nio.file.Path attachSocket(String id) {
-    return AttachClient.socketPath(config.runroot(), id);
-  }
-
-  private java.nio.file.Path attachSocketLocked(String id) {
-    java.nio.file.Path p = attachSocket(id);
-    try {
-      java.nio.file.Files.createDirectories(p.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-    } catch (java.io.IOException e) {
-      throw new ContainerStateException("cannot create the attach directory " + p.getParent() + ": " + e.getMessage());
-    }
-    return p;
+    return attaching.socket(id);
   }
 
   /**
@@ -344,68 +327,9 @@ public class ContainerService {
    * nothing made right after the start is missed). Register before telling the client the attach
    * is ready: it may send the start right after.
    */
-  public PendingAttach attach(String nameOrId) {
+  public ContainerAttach.PendingAttach attach(String nameOrId) {
     String id = inspect(nameOrId).id();
-    CompletableFuture<java.nio.file.Path> started = new CompletableFuture<>();
-    locked(id, () -> {
-      if (reload(id).isRunning()) {
-        started.complete(null);
-      } else {
-        startWaiters.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(started);
-      }
-      return null;
-    });
-    return new PendingAttach(id, started);
-  }
-
-  /** An attach waiting for its connection (see {@link #attach}). */
-  public final class PendingAttach {
-    private final String id;
-    private final CompletableFuture<java.nio.file.Path> started;
-
-    private PendingAttach(String id, CompletableFuture<java.nio.file.Path> started) {
-      this.id = id;
-      this.started = started;
-    }
-
-    /**
-     * Connects, waiting for the start when needed, until {@code gone} says the client has left (an
-     * IOException then). A failed start is thrown as the start's error. Blocking.
-     */
-    public Attachment connect(java.util.function.BooleanSupplier gone) throws java.io.IOException {
-      try {
-        while (true) {
-          try {
-            java.nio.file.Path socket = started.get(200, TimeUnit.MILLISECONDS);
-            if (socket == null) {
-              return new Attachment(AttachClient.connect(attachSocket(id)));
-            }
-            AttachClient a = AttachClient.connect(socket);
-            a.release();
-            return new Attachment(a);
-          } catch (TimeoutException e) {
-            if (gone.getAsBoolean()) {
-              throw new java.io.IOException("the client left before the container started");
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.IOException("interrupted while waiting for the container to start");
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw e.getCause() instanceof SkiffException se ? se : new IllegalStateException(e.getCause());
-      } finally {
-        cancel();
-      }
-    }
-
-    /** Forgets the registration (a client that left without connecting). */
-    public void cancel() {
-      List<CompletableFuture<java.nio.file.Path>> l = startWaiters.get(id);
-      if (l != null) {
-        l.remove(started);
-      }
-    }
+    return locked(id, () -> attaching.register(id, reload(id).isRunning()));
   }
 
   /**
@@ -419,7 +343,7 @@ public class ContainerService {
       throw new InvalidArgumentException("invalid terminal size " + rows + "x" + cols);
     }
     ContainerRecord c = inspect(nameOrId);
-    ttySizes.put(c.id(), new int[] {rows, cols});
+    attaching.size(c.id(), rows, cols);
     if (!c.isRunning()) {
       if (ignoreNotRunning) {
         return;
@@ -430,7 +354,7 @@ public class ContainerService {
     if (!c.spec().basic().terminal()) {
       return;
     }
-    try (AttachClient a = AttachClient.connect(attachSocket(c.id()))) {
+    try (AttachClient a = AttachClient.connect(attaching.socket(c.id()))) {
       a.resize(rows, cols);
     } catch (java.io.IOException e) {
       throw new dev.skiff.engine.ConflictException("resizing the terminal of container " + c.id() + ": "
@@ -698,7 +622,7 @@ public class ContainerService {
     if (mapped.shiftOf(c.oci()).isPresent()) {
       mapped.release(store.all().stream().map(ContainerRecord::oci).toList());
     }
-    ttySizes.remove(c.id());
+    attaching.forget(c.id());
     events.emit("container", "remove", c.id(), attributes(c));
     locks.remove(c.id());
   }
