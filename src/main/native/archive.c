@@ -988,6 +988,7 @@ static void __attribute__ ((noreturn)) offline_child (shim_container_t *c, const
       shim_open_rootfs_dirs (c); /* with the shim's credentials, as the init (mounts.h) */
       if (shim_read_all (go_fd, &b, 1) != 1)
         _exit (1); /* the parent failed and reports */
+      prctl (PR_SET_DUMPABLE, 0);
       if (((c->clone_flags & CLONE_NEWUSER) && become_root (&err) < 0) || shim_set_rootfs (c, &err) < 0
           || shim_set_bind_mounts (c, &err) < 0 || shim_set_pivot_root (c, &err) < 0)
         shim_error_wrap (&err, "mounting the container's filesystem");
@@ -1118,17 +1119,19 @@ shim_archive_main (int argc, char **argv)
   signal (SIGPIPE, SIG_IGN); /* a client that goes away is a write error */
   if (parse_args (argc, argv, &o, &err) < 0 || shim_ensure_cloned_binary (argv, &err) < 0)
     goto fail;
-  if (prctl (PR_SET_DUMPABLE, 0) < 0)
-    {
-      shim_make_error (&err, errno, "prctl PR_SET_DUMPABLE");
-      goto fail;
-    }
   if (o.bundle)
     {
       r = run_offline (&o, &err);
       if (r < 0)
         goto fail;
       return r;
+    }
+  /* non-dumpable before entering: the container's root must not ptrace or open /proc of us (in
+     the offline case only the child is, once its maps are written: /proc/PID/uid_map needs it) */
+  if (prctl (PR_SET_DUMPABLE, 0) < 0)
+    {
+      shim_make_error (&err, errno, "prctl PR_SET_DUMPABLE");
+      goto fail;
     }
   if (join_running (o.pid, &err) < 0 || run_op (&o, &err) < 0)
     goto fail;

@@ -196,8 +196,8 @@ class ContainerArchiveIT extends BothDaemons {
     assertFalse(Files.exists(Path.of("/etc/skiff-marker")), "nothing written to the host's /etc");
     assertEquals(404, put(d, api + "/tmp/host", marker), "an absolute host path is looked up in the container");
     // a tar that plants a symlink and then writes through it
-    Path trick = tar(h.resolve("t.tar"), d, List.of(new Entry("up", null, "../../../../../.."),
-        new Entry("up/planted2", "y\n", null), new Entry("lnk", null, hostTarget.toString()),
+    Path trick = tar(h.resolve("t.tar"), d, List.of(new Entry("up2", null, "../../../../../.."),
+        new Entry("up2/planted2", "y\n", null), new Entry("lnk", null, hostTarget.toString()),
         new Entry("lnk/planted", "x\n", null)));
     assertEquals(404, put(d, api + "/tmp", trick), "lnk/ names a path that does not exist in the container");
     assertEquals("y", exec(p, c, "cat /planted2"), "a symlink planted by the tar resolves in the container");
