@@ -100,6 +100,34 @@ class ContainerArchiveIT extends BothDaemons {
     p.ok("rm", c);
   }
 
+  /** A created container with its own ID range (--userns=auto) and a volume; a gzip tar through the API. */
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void createdContainer_volumeOwnRangeAndGzip(Daemon d) throws IOException {
+    Podman p = new Podman(d);
+    Path h = hostDir(d);
+    String c = "cpa" + System.nanoTime();
+    String vol = "cpv" + System.nanoTime();
+    p.ok("create", "--name", c, "--userns=auto", "-v", vol + ":/data", TestImages.NAME, "sh", "-c",
+        "cat /data/v.txt /opt/x/g.txt; stat -c %u:%g /data/v.txt /opt/x/g.txt /opt/x");
+    write(d, h.resolve("v.txt"), "vol\n");
+    p.ok("cp", h.resolve("v.txt").toString(), c + ":/data/");
+    Path tar = tar(h.resolve("g.tar"), d, List.of(new Entry("opt/x/g.txt", "gz\n", null)));
+    Path gz = h.resolve("g.tar.gz");
+    try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(tar, out);
+    }
+    Files.setPosixFilePermissions(gz, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertEquals(200, put(d, "/v4.3.1/libpod/containers/" + c + "/archive?path=/", gz), "gzip is accepted");
+    p.ok("start", c);
+    assertEquals("0", p.ok("wait", c));
+    assertEquals("vol\ngz\n0:0\n0:0\n0:0", p.ok("logs", c), "libpod's copyUIDGID default: the container's user");
+    assertEquals("vol", p.ok("run", "--rm", "-v", vol + ":/data", TestImages.NAME, "cat", "/data/v.txt"),
+        "the copy went into the volume");
+    p.ok("rm", c);
+    p.ok("volume", "rm", vol);
+  }
+
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("daemons")
   void dockerCp_bothWays_keepsTheTarOwner(Daemon d) throws IOException {

@@ -193,6 +193,7 @@ public class LibpodContainersResource {
 
   @GET
   @Path("{name}/archive")
+  @Produces({"application/x-tar", MediaType.APPLICATION_JSON}) // docker-java asks for application/x-tar
   @RunOnVirtualThread
   public Response archiveGet(@PathParam("name") String name, @QueryParam("path") String path) {
     return archive.get(name, path);
