@@ -81,7 +81,7 @@ public class ArchiveEndpoints {
     };
   }
 
-  private static Map<String, String> rename(String json) {
+  static Map<String, String> rename(String json) {
     if (json == null || json.isEmpty()) {
       return Map.of();
     }

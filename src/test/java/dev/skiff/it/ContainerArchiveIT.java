@@ -121,11 +121,9 @@ class ContainerArchiveIT extends BothDaemons {
     assertEquals(200, put(d, "/v4.3.1/libpod/containers/" + c + "/archive?path=/", gz), "gzip is accepted");
     p.ok("start", c);
     assertEquals("0", p.ok("wait", c));
+    // v.txt was read through the volume mounted at start: the copy went into the volume, not the rootfs
     assertEquals("vol\ngz\n0:0\n0:0\n0:0", p.ok("logs", c), "libpod's copyUIDGID default: the container's user");
-    assertEquals("vol", p.ok("run", "--rm", "-v", vol + ":/data", TestImages.NAME, "cat", "/data/v.txt"),
-        "the copy went into the volume");
     p.ok("rm", c);
-    p.ok("volume", "rm", vol);
   }
 
   @ParameterizedTest(autoCloseArguments = false)
