@@ -893,8 +893,12 @@ op_put (int rootfd, const struct archive_opts_s *o, shim_error_t *err)
       else
         p.entries++;
     }
-  if (fix_dirs (&p, ret == 0 ? err : &(shim_error_t){ NULL }) < 0 && ret == 0)
-    ret = -1;
+  {
+    shim_error_t later = NULL; /* after an earlier error, the directories are fixed but it is kept */
+    if (fix_dirs (&p, ret == 0 ? err : &later) < 0 && ret == 0)
+      ret = -1;
+    shim_error_release (&later);
+  }
   shim_tar_reader_free (&r);
   free (p.data);
   if (ret == 0)

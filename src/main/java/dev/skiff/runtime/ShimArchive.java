@@ -98,11 +98,7 @@ public final class ShimArchive {
       writeFailure = e; // the shim stopped reading (its error says why) or the client went away
     }
     byte[] out = p.getInputStream().readAllBytes();
-    try {
-      finish(p);
-    } catch (Failure f) {
-      throw f;
-    }
+    finish(p); // the shim's own error first: it says why it stopped reading
     if (writeFailure != null) {
       throw writeFailure;
     }
