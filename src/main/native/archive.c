@@ -944,8 +944,14 @@ join_running (pid_t pid, shim_error_t *err)
             close (fds[0]);
           return shim_make_error (err, errno == ENOENT ? ESRCH : errno, "container process %d", (int)pid);
         }
-      if (i == 0 && stat (own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
-        continue;
+      if (stat (own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+        {
+          if (i == 0)
+            continue;
+          /* a container always has a mount namespace of its own: the pid is no longer its process */
+          close (fds[0]);
+          return shim_make_error (err, ESRCH, "process %d shares the shim's mount namespace: not a container", (int)pid);
+        }
       fds[i] = open (path, O_RDONLY | O_CLOEXEC);
       if (fds[i] < 0)
         return shim_make_error (err, errno, "open `%s`", path);

@@ -6,7 +6,8 @@
  * Contract:
  *   - Where: with --pid, the running container process PID's user namespace (when it differs from
  *     ours) and mount namespace are joined, then the shim becomes the namespace's uid/gid 0; "/"
- *     is then the container's root with its volumes and bind mounts.  With --bundle (a container
+ *     is then the container's root with its volumes and bind mounts (a PID that shares the shim's
+ *     mount namespace is no container's process any more: ESRCH).  With --bundle (a container
  *     that does not run), DIR/config.json is loaded as for `run`, and a child is cloned into a new
  *     user namespace (the holder's child, when given, maps written as for `run`) and a new mount
  *     namespace, where the rootfs overlay (ID-mapped layers included) and the spec's bind mounts
