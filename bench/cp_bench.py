@@ -28,6 +28,12 @@ def big_tar(mb):
     return buf.getvalue(), data
 
 
+def run_ok(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[-3:])}: exit {r.returncode}: {r.stderr.strip()}")
+
+
 def timed(fn):
     t0 = time.perf_counter()
     fn()
@@ -73,11 +79,9 @@ def measure(d, archive, n, mb, user):
     podman = ["runuser", "-u", user, "--"] + d.env + ["podman", "--remote", "--url", "unix://" + d.sock]
     cin, cout = [], []
     for i in range(n):
-        cin.append(timed(lambda: subprocess.run(podman + ["cp", src, f"{run}:/tmp/cli.bin"], check=True,
-                                                capture_output=True)))
+        cin.append(timed(lambda: run_ok(podman + ["cp", src, f"{run}:/tmp/cli.bin"])))
         dst = os.path.join(work, f"out{i}.bin")
-        cout.append(timed(lambda: subprocess.run(podman + ["cp", f"{run}:/tmp/cli.bin", dst], check=True,
-                                                 capture_output=True)))
+        cout.append(timed(lambda: run_ok(podman + ["cp", f"{run}:/tmp/cli.bin", dst])))
         assert os.path.getsize(dst) == len(data)
         os.unlink(dst)
     r[f"podman cp in {mb} MB (ms)"] = cin

@@ -899,6 +899,14 @@ op_put (int rootfd, const struct archive_opts_s *o, shim_error_t *err)
       ret = -1;
     shim_error_release (&later);
   }
+  /* what follows the end marker (record padding, trailing zeros some clients send) is read and
+     dropped: the daemon must not see its write fail */
+  while (ret == 0)
+    {
+      ssize_t n = read (0, p.data, IO_BUF);
+      if (n == 0 || (n < 0 && errno != EINTR))
+        break;
+    }
   shim_tar_reader_free (&r);
   free (p.data);
   if (ret == 0)

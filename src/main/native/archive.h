@@ -32,7 +32,8 @@
  *     entry of another kind is replaced (a directory by a non-directory or the reverse is EEXIST
  *     with --no-overwrite-dir-non-dir).  Devices need a namespace that may mknod (else EPERM,
  *     naming the entry).  PAX xattrs are ignored.  --rename OLD=NEW renames an entry OLD (and
- *     what is below it).  Entries extracted before an error stay.  Prints {"entries":N}.
+ *     what is below it).  Entries extracted before an error stay.  Whatever follows the end
+ *     marker is read and dropped.  Prints {"entries":N}.
  *   - Errors: exit 1 and one JSON line {"errno":E,"message":"..."} on stderr.
  */
 #ifndef SHIM_ARCHIVE_H

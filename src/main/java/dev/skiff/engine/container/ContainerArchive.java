@@ -28,6 +28,8 @@ import java.util.Map;
 @ApplicationScoped
 public class ContainerArchive {
 
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ContainerArchive.class);
+
   /** The options of an extraction. {@code chown}: owners become the container's user (else the tar's). */
   public record PutOptions(boolean chown, boolean noOverwriteDirNonDir, Map<String, String> rename) {
     public PutOptions {
@@ -103,6 +105,7 @@ public class ContainerArchive {
       } catch (ShimArchive.Failure f) {
         throw failure(c, path, f);
       } catch (IOException e) {
+        LOG.warnf("copying %s for container %s: %s", path, c.id(), e.toString());
         throw new ArchiveException("copying for container " + c.id() + ": " + e.getMessage());
       }
     });
@@ -128,7 +131,10 @@ public class ContainerArchive {
       case 3 -> new ConflictException("container " + c.id() + " stopped during the copy", "container state improper");
       case 1, 5, 17, 20, 21, 22, 36, 40, 75 -> new InvalidArgumentException(msg);
       case 13, 30 -> new PermissionDeniedException(msg);
-      default -> new ArchiveException("copying for container " + c.id() + ": " + msg);
+      default -> {
+        LOG.warnf("copying %s for container %s: errno %d: %s", path, c.id(), f.errno(), msg);
+        yield new ArchiveException("copying for container " + c.id() + ": " + msg);
+      }
     };
   }
 
