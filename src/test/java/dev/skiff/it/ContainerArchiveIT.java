@@ -193,6 +193,12 @@ class ContainerArchiveIT extends BothDaemons {
     assertEquals("absent", exec(p, c, "test -e /escaped || test -e /data/escaped || echo absent"));
     assertEquals(200, put(d, "/v1.41/containers/" + c + "/archive?path=/data", tar));
     assertEquals("x", exec(p, c, "cat /data/x.txt"));
+    // a tar followed by 1 MiB of zeros (record padding): the end marker ends it, the rest is read
+    Path padded = h.resolve("padded.tar");
+    Files.write(padded, Files.readAllBytes(tar));
+    Files.write(padded, new byte[1 << 20], java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(200, put(d, "/v1.41/containers/" + c + "/archive?path=/data/sub", padded));
+    assertEquals("x", exec(p, c, "cat /data/sub/x.txt"));
     // GET: a tar of the path, the directory under its base name
     Path got = h.resolve("got.tar");
     var r = Exec.run(Exec.as(d.user, Exec.cmd("curl", "-sS", "-o", got.toString(), "-w", "%{http_code}",
