@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "archive_fs.h"
 #include "cloned_binary.h"
 #include "container.h"
 #include "holder.h"
@@ -29,19 +30,6 @@
 #include "tar.h"
 #include "userns.h"
 #include "utils.h"
-
-#define IO_BUF (256 * 1024)
-#define MAX_RENAMES 64
-
-struct archive_opts_s
-{
-  const char *op, *path, *bundle, *holder;
-  pid_t pid;
-  int chown, no_overwrite;
-  int64_t chown_uid, chown_gid;
-  char *renames[MAX_RENAMES];
-  int n_renames;
-};
 
 /* ---- pure helpers ----------------------------------------------------------------------------- */
 
@@ -125,8 +113,8 @@ shim_archive_rename (const char *name, char *const *renames, int n_renames)
 
 /* ---- resolving inside the root ---------------------------------------------------------------- */
 
-static int
-open_in_root (int rootfd, const char *path, int flags, int follow)
+int
+shim_archive_open_in_root (int rootfd, const char *path, int flags, int follow)
 {
   struct open_how how = { .flags = (unsigned long long)(flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)),
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
@@ -143,8 +131,8 @@ open_in_root (int rootfd, const char *path, int flags, int follow)
 
 /* The absolute path `path` names with every symlink resolved inside the root (userspace: there is
    no /proc of ours in the container's mount namespace).  A missing last component is kept. */
-static int
-resolve_path (int rootfd, const char *path, char **out, shim_error_t *err)
+int
+shim_archive_resolve_path (int rootfd, const char *path, char **out, shim_error_t *err)
 {
   cleanup_free char *todo = xstrdup (path), *res = xmalloc (PATH_MAX + 1);
   size_t rlen = 0;
@@ -271,8 +259,8 @@ rfc3339 (const struct timespec *ts, char *buf, size_t size)
 }
 
 /* The path as requested: made "/." when it is "/" (Podman copies the root's contents). */
-static const char *
-request_path (const char *path)
+const char *
+shim_archive_request_path (const char *path)
 {
   return strcmp (path, "/") == 0 ? "/." : path;
 }
@@ -280,7 +268,7 @@ request_path (const char *path)
 static int
 op_stat (int rootfd, const char *path, shim_error_t *err)
 {
-  cleanup_close int fd = open_in_root (rootfd, path, O_PATH, 0), tfd = -1;
+  cleanup_close int fd = shim_archive_open_in_root (rootfd, path, O_PATH, 0), tfd = -1;
   cleanup_free char *resolved = NULL, *target = NULL, *name = NULL;
   struct stat st, tst;
   json_object *o;
@@ -292,12 +280,12 @@ op_stat (int rootfd, const char *path, shim_error_t *err)
   is_dir = S_ISDIR (st.st_mode);
   if (S_ISLNK (st.st_mode))
     {
-      tfd = open_in_root (rootfd, path, O_PATH, 1);
+      tfd = shim_archive_open_in_root (rootfd, path, O_PATH, 1);
       if (tfd < 0 || fstat (tfd, &tst) < 0)
         return shim_make_error (err, errno, "`%s` (a symlink)", path);
       is_dir = S_ISDIR (tst.st_mode);
     }
-  if (resolve_path (rootfd, path, &resolved, err) < 0)
+  if (shim_archive_resolve_path (rootfd, path, &resolved, err) < 0)
     return -1;
   target = preserve_base (path, resolved);
   name = shim_archive_base (target);
@@ -312,609 +300,6 @@ op_stat (int rootfd, const char *path, shim_error_t *err)
   printf ("%s\n", json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put (o);
   return fflush (stdout) == 0 ? 0 : shim_make_error (err, errno, "writing the result");
-}
-
-/* ---- get -------------------------------------------------------------------------------------- */
-
-struct out_s
-{
-  int fd;
-  unsigned char *buf;
-  size_t len;
-};
-
-static int
-out_flush (struct out_s *o, shim_error_t *err)
-{
-  if (o->len && shim_write_all (o->fd, o->buf, o->len) < 0)
-    return shim_make_error (err, errno, "writing the tar stream");
-  o->len = 0;
-  return 0;
-}
-
-static int
-out_write (struct out_s *o, const void *data, size_t len, shim_error_t *err)
-{
-  if (o->len + len > IO_BUF && out_flush (o, err) < 0)
-    return -1;
-  if (len >= IO_BUF)
-    return shim_write_all (o->fd, data, len) < 0 ? shim_make_error (err, errno, "writing the tar stream") : 0;
-  memcpy (o->buf + o->len, data, len);
-  o->len += len;
-  return 0;
-}
-
-struct link_s
-{
-  dev_t dev;
-  ino_t ino;
-  char *name;
-};
-
-struct get_ctx_s
-{
-  struct out_s out;
-  struct link_s *links;
-  size_t n_links, cap_links;
-  unsigned char *data;
-  int from_root; /* walking "/": /proc, /sys, /dev are left out */
-};
-
-static int get_entry (struct get_ctx_s *g, int dirfd, const char *leaf, const char *tarname, int depth,
-                      shim_error_t *err);
-
-static int
-write_file_data (struct get_ctx_s *g, int fd, uint64_t size, const char *tarname, shim_error_t *err)
-{
-  uint64_t left = size;
-  static const unsigned char zeros[SHIM_TAR_BLOCK];
-
-  while (left > 0)
-    {
-      size_t want = left < IO_BUF ? (size_t)left : IO_BUF;
-      ssize_t n = read (fd, g->data, want);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return shim_make_error (err, errno, "reading `%s`", tarname);
-      if (n == 0) /* shrank while read: zeros keep the archive consistent */
-        {
-          memset (g->data, 0, want);
-          n = (ssize_t)want;
-        }
-      if (out_write (&g->out, g->data, (size_t)n, err) < 0)
-        return -1;
-      left -= (uint64_t)n;
-    }
-  if (size % SHIM_TAR_BLOCK)
-    return out_write (&g->out, zeros, SHIM_TAR_BLOCK - size % SHIM_TAR_BLOCK, err);
-  return 0;
-}
-
-static int
-get_children (struct get_ctx_s *g, int dfd, const char *tarname, int depth, shim_error_t *err)
-{
-  int fd = dup (dfd);
-  DIR *dir = fd < 0 ? NULL : fdopendir (fd);
-  struct dirent *de;
-  int ret = 0;
-
-  if (dir == NULL)
-    {
-      if (fd >= 0)
-        close (fd);
-      return shim_make_error (err, errno, "reading directory `%s`", tarname);
-    }
-  while (ret == 0 && (errno = 0, de = readdir (dir)) != NULL)
-    {
-      cleanup_free char *child = NULL;
-
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      if (g->from_root && depth == 0
-          && (strcmp (de->d_name, "proc") == 0 || strcmp (de->d_name, "sys") == 0 || strcmp (de->d_name, "dev") == 0))
-        continue;
-      if (tarname[0])
-        xasprintf (&child, "%s/%s", tarname, de->d_name);
-      else
-        child = xstrdup (de->d_name);
-      ret = get_entry (g, dirfd (dir), de->d_name, child, depth + 1, err);
-    }
-  if (ret == 0 && errno != 0)
-    ret = shim_make_error (err, errno, "reading directory `%s`", tarname);
-  closedir (dir);
-  return ret;
-}
-
-/* A hard link to a file already in the archive: its name, or NULL (and it is recorded). */
-static const char *
-known_link (struct get_ctx_s *g, const struct stat *st, const char *tarname)
-{
-  size_t i;
-
-  for (i = 0; i < g->n_links; i++)
-    if (g->links[i].dev == st->st_dev && g->links[i].ino == st->st_ino)
-      return g->links[i].name;
-  if (g->n_links == g->cap_links)
-    {
-      g->cap_links = g->cap_links ? g->cap_links * 2 : 64;
-      g->links = xrealloc (g->links, g->cap_links * sizeof (*g->links));
-    }
-  g->links[g->n_links++] = (struct link_s){ st->st_dev, st->st_ino, xstrdup (tarname) };
-  return NULL;
-}
-
-/* One entry (dirfd/leaf, never following leaf), recursively for directories; tarname "" = the
-   contents of a directory without the directory itself. */
-static int
-get_entry (struct get_ctx_s *g, int dirfd, const char *leaf, const char *tarname, int depth, shim_error_t *err)
-{
-  struct shim_tar_entry_s e = { 0 };
-  unsigned char hdr[3 * 4096];
-  char target[PATH_MAX + 1];
-  cleanup_close int fd = -1;
-  cleanup_free char *dirname = NULL;
-  struct stat st;
-  ssize_t hl;
-
-  if (fstatat (dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    {
-      if (errno == ENOENT && depth > 0) /* removed meanwhile */
-        return 0;
-      return shim_make_error (err, errno, "`%s`", tarname[0] ? tarname : leaf);
-    }
-  e.mode = st.st_mode & 07777;
-  e.uid = st.st_uid;
-  e.gid = st.st_gid;
-  e.mtime_sec = st.st_mtim.tv_sec;
-  e.linkname = (char *)"";
-  e.name = (char *)tarname;
-  if (S_ISDIR (st.st_mode))
-    {
-      fd = openat (dirfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0 && (errno == EACCES || errno == EPERM) && depth > 0)
-        return 0; /* unreadable for the container's root (e.g. a host-owned mount): skipped */
-      if (fd < 0)
-        return shim_make_error (err, errno, "open directory `%s`", tarname[0] ? tarname : leaf);
-      if (tarname[0] == '\0')
-        return get_children (g, fd, tarname, depth, err);
-      e.type = SHIM_TAR_DIR;
-      xasprintf (&dirname, "%s/", tarname);
-      e.name = dirname;
-      if ((hl = shim_tar_header_build (&e, hdr, sizeof (hdr), err)) < 0 || out_write (&g->out, hdr, (size_t)hl, err) < 0)
-        return -1;
-      return get_children (g, fd, tarname, depth, err);
-    }
-  if (S_ISREG (st.st_mode))
-    {
-      const char *first = st.st_nlink > 1 ? known_link (g, &st, tarname) : NULL;
-      if (first)
-        {
-          e.type = SHIM_TAR_LINK;
-          e.linkname = (char *)first;
-        }
-      else
-        {
-          fd = openat (dirfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-          if (fd < 0 && (errno == EACCES || errno == EPERM) && depth > 0)
-            return 0;
-          if (fd < 0)
-            return shim_make_error (err, errno, "open `%s`", tarname);
-          e.type = SHIM_TAR_REG;
-          e.size = (uint64_t)st.st_size;
-        }
-    }
-  else if (S_ISLNK (st.st_mode))
-    {
-      ssize_t n = readlinkat (dirfd, leaf, target, PATH_MAX);
-      if (n < 0)
-        return shim_make_error (err, errno, "readlink `%s`", tarname);
-      target[n] = '\0';
-      e.type = SHIM_TAR_SYMLINK;
-      e.linkname = target;
-    }
-  else if (S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode))
-    {
-      e.type = S_ISCHR (st.st_mode) ? SHIM_TAR_CHAR : SHIM_TAR_BLOCK_DEV;
-      e.devmajor = major (st.st_rdev);
-      e.devminor = minor (st.st_rdev);
-    }
-  else if (S_ISFIFO (st.st_mode))
-    e.type = SHIM_TAR_FIFO;
-  else
-    return 0; /* sockets: tar has no type for them */
-  if ((hl = shim_tar_header_build (&e, hdr, sizeof (hdr), err)) < 0 || out_write (&g->out, hdr, (size_t)hl, err) < 0)
-    return -1;
-  if (e.type == SHIM_TAR_REG)
-    return write_file_data (g, fd, e.size, tarname, err);
-  return 0;
-}
-
-static int
-op_get (int rootfd, const char *path, shim_error_t *err)
-{
-  struct get_ctx_s g = { .out = { .fd = 1 } };
-  const char *req = request_path (path);
-  size_t len = strlen (req);
-  int contents = len >= 2 && strcmp (req + len - 2, "/.") == 0;
-  cleanup_free char *base = shim_archive_base (req), *parent = NULL, *clean = shim_tar_clean_name (req);
-  cleanup_close int pfd = -1;
-  static const unsigned char end[2 * SHIM_TAR_BLOCK];
-  int ret;
-  size_t i;
-
-  if (clean == NULL)
-    clean = xstrdup ("");
-  g.from_root = clean[0] == '\0';
-  /* the parent of the last component, so that the last one itself is not followed */
-  if (contents || clean[0] == '\0')
-    pfd = open_in_root (rootfd, req, O_PATH | O_DIRECTORY, 1);
-  else
-    {
-      char *slash = strrchr (clean, '/');
-      parent = slash ? strndup (clean, (size_t)(slash - clean)) : xstrdup ("");
-      pfd = open_in_root (rootfd, parent, O_PATH | O_DIRECTORY, 1);
-      if (req[len - 1] == '/') /* "dir/": the directory the name resolves to */
-        {
-          struct stat st;
-          cleanup_close int dfd = open_in_root (rootfd, req, O_PATH | O_DIRECTORY, 1);
-          if (dfd < 0 || fstat (dfd, &st) < 0)
-            return shim_make_error (err, errno, "`%s`", path);
-        }
-    }
-  if (pfd < 0)
-    return shim_make_error (err, errno, "`%s`", path);
-  g.out.buf = xmalloc (IO_BUF);
-  g.data = xmalloc (IO_BUF);
-  if (contents || clean[0] == '\0')
-    ret = get_entry (&g, pfd, ".", "", 0, err);
-  else
-    {
-      const char *leaf = strrchr (clean, '/') ? strrchr (clean, '/') + 1 : clean;
-      ret = get_entry (&g, pfd, leaf, base, 0, err);
-    }
-  if (ret == 0 && (out_write (&g.out, end, sizeof (end), err) < 0 || out_flush (&g.out, err) < 0))
-    ret = -1;
-  for (i = 0; i < g.n_links; i++)
-    free (g.links[i].name);
-  free (g.links);
-  free (g.out.buf);
-  free (g.data);
-  return ret;
-}
-
-/* ---- put -------------------------------------------------------------------------------------- */
-
-struct dir_fix_s
-{
-  char *path; /* container path */
-  uint32_t mode;
-  struct timespec mtime;
-};
-
-struct put_ctx_s
-{
-  const struct archive_opts_s *o;
-  int rootfd;
-  const char *dest; /* container path of the extraction directory */
-  struct dir_fix_s *dirs;
-  size_t n_dirs, cap_dirs;
-  unsigned char *data;
-  int entries;
-};
-
-static ssize_t
-read_stdin (void *ctx, void *buf, size_t len)
-{
-  (void)ctx;
-  return read (0, buf, len);
-}
-
-/* Creates the directory `dir` (a container path whose parent exists), 0755, owned like --chown. */
-static int
-mkdir_one (struct put_ctx_s *p, char *dir, shim_error_t *err)
-{
-  char *slash = strrchr (dir, '/');
-  cleanup_close int pfd = -1;
-
-  *slash = '\0';
-  pfd = open_in_root (p->rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, 1);
-  *slash = '/';
-  if (pfd < 0)
-    return shim_make_error (err, errno, "open the directory of `%s`", dir);
-  if (mkdirat (pfd, slash + 1, 0755) < 0)
-    return errno == EEXIST ? 0 : shim_make_error (err, errno, "create directory `%s`", dir);
-  if (p->o->chown
-      && fchownat (pfd, slash + 1, (uid_t)p->o->chown_uid, (gid_t)p->o->chown_gid, AT_SYMLINK_NOFOLLOW) < 0)
-    return shim_make_error (err, errno, "chown directory `%s`", dir);
-  return 0;
-}
-
-/* Opens the parent directory of container path `cpath` (below p->dest; missing directories are
-   created), sets *leaf to its last component. */
-static int
-open_parent (struct put_ctx_s *p, const char *cpath, const char **leaf, shim_error_t *err)
-{
-  cleanup_free char *dir = xstrdup (cpath);
-  size_t i, base = strcmp (p->dest, "/") == 0 ? 1 : strlen (p->dest) + 1;
-  int fd;
-
-  *leaf = strrchr (cpath, '/') + 1;
-  *strrchr (dir, '/') = '\0';
-  fd = open_in_root (p->rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, 1);
-  if (fd >= 0 || errno != ENOENT || strlen (dir) < base)
-    return fd >= 0 ? fd : shim_make_error (err, errno, "open the directory of `%s`", cpath);
-  for (i = base;; i++)
-    if (dir[i] == '/' || dir[i] == '\0')
-      {
-        char save = dir[i];
-        dir[i] = '\0';
-        if (mkdir_one (p, dir, err) < 0)
-          return -1;
-        dir[i] = save;
-        if (save == '\0')
-          break;
-      }
-  fd = open_in_root (p->rootfd, dir, O_PATH | O_DIRECTORY, 1);
-  return fd >= 0 ? fd : shim_make_error (err, errno, "open the directory of `%s`", cpath);
-}
-
-static int
-remove_tree (int dirfd, const char *name, shim_error_t *err)
-{
-  cleanup_close int fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  DIR *dir;
-  struct dirent *de;
-
-  if (fd < 0)
-    return shim_make_error (err, errno, "open `%s` to replace it", name);
-  dir = fdopendir (dup (fd));
-  if (dir == NULL)
-    return shim_make_error (err, errno, "read `%s` to replace it", name);
-  while ((de = readdir (dir)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      if (unlinkat (fd, de->d_name, 0) < 0
-          && (errno != EISDIR || remove_tree (fd, de->d_name, err) < 0))
-        {
-          closedir (dir);
-          return *err ? -1 : shim_make_error (err, errno, "remove `%s`", de->d_name);
-        }
-    }
-  closedir (dir);
-  if (unlinkat (dirfd, name, AT_REMOVEDIR) < 0)
-    return shim_make_error (err, errno, "remove directory `%s`", name);
-  return 0;
-}
-
-/* Makes room for a new entry of kind `is_dir` at pfd/leaf: 1 = an existing directory to keep
-   (is_dir), 0 = nothing there now. */
-static int
-make_room (struct put_ctx_s *p, int pfd, const char *leaf, int is_dir, const char *name, shim_error_t *err)
-{
-  struct stat st;
-
-  if (fstatat (pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    return errno == ENOENT ? 0 : shim_make_error (err, errno, "`%s`", name);
-  if (S_ISDIR (st.st_mode) && is_dir)
-    return 1;
-  if (p->o->no_overwrite && S_ISDIR (st.st_mode) != !!is_dir)
-    return shim_make_error (err, EEXIST, is_dir ? "cannot overwrite non-directory `%s` with a directory"
-                                                : "cannot overwrite directory `%s` with a non-directory",
-                            name);
-  if (S_ISDIR (st.st_mode))
-    return remove_tree (pfd, leaf, err) < 0 ? -1 : 0;
-  if (unlinkat (pfd, leaf, 0) < 0)
-    return shim_make_error (err, errno, "replace `%s`", name);
-  return 0;
-}
-
-static int
-put_data (struct put_ctx_s *p, shim_tar_reader_t *r, int fd, const char *name, shim_error_t *err)
-{
-  for (;;)
-    {
-      ssize_t n = shim_tar_reader_data (r, p->data, IO_BUF, err);
-      if (n < 0)
-        return -1;
-      if (n == 0)
-        return 0;
-      if (shim_write_all (fd, p->data, (size_t)n) < 0)
-        return shim_make_error (err, errno, "writing `%s`", name);
-    }
-}
-
-static int
-put_link (struct put_ctx_s *p, const char *linkname, int pfd, const char *leaf, const char *name, shim_error_t *err)
-{
-  cleanup_free char *clean = shim_tar_clean_name (linkname), *renamed = NULL, *cpath = NULL;
-  cleanup_close int tfd = -1;
-  const char *tleaf;
-
-  if (clean == NULL || clean[0] == '\0')
-    return shim_make_error (err, EINVAL, "hard link `%s` points outside the archive (`%s`)", name, linkname);
-  renamed = shim_archive_rename (clean, p->o->renames, p->o->n_renames);
-  xasprintf (&cpath, "%s/%s", strcmp (p->dest, "/") == 0 ? "" : p->dest, renamed);
-  tfd = open_parent (p, cpath, &tleaf, err);
-  if (tfd < 0)
-    return -1;
-  if (linkat (tfd, tleaf, pfd, leaf, 0) < 0)
-    return shim_make_error (err, errno, "hard link `%s` to `%s`", name, linkname);
-  return 0;
-}
-
-static int
-record_dir (struct put_ctx_s *p, const char *cpath, const struct shim_tar_entry_s *e)
-{
-  if (p->n_dirs == p->cap_dirs)
-    {
-      p->cap_dirs = p->cap_dirs ? p->cap_dirs * 2 : 64;
-      p->dirs = xrealloc (p->dirs, p->cap_dirs * sizeof (*p->dirs));
-    }
-  p->dirs[p->n_dirs++]
-      = (struct dir_fix_s){ xstrdup (cpath), e->mode, { (time_t)e->mtime_sec, e->mtime_nsec } };
-  return 0;
-}
-
-/* Creates one entry; owner, mode and times follow. */
-static int
-put_entry (struct put_ctx_s *p, shim_tar_reader_t *r, const char *cpath, const char *name, shim_error_t *err)
-{
-  const struct shim_tar_entry_s *e = &r->entry;
-  cleanup_close int pfd = -1, fd = -1;
-  const char *leaf;
-  int64_t uid = p->o->chown ? p->o->chown_uid : e->uid, gid = p->o->chown ? p->o->chown_gid : e->gid;
-  int r2;
-
-  pfd = open_parent (p, cpath, &leaf, err);
-  if (pfd < 0)
-    return -1;
-  r2 = make_room (p, pfd, leaf, e->type == SHIM_TAR_DIR, name, err);
-  if (r2 < 0)
-    return -1;
-  switch (e->type)
-    {
-    case SHIM_TAR_DIR:
-      if (r2 == 0 && mkdirat (pfd, leaf, 0700) < 0)
-        return shim_make_error (err, errno, "create directory `%s`", name);
-      record_dir (p, cpath, e);
-      break;
-    case SHIM_TAR_REG:
-      fd = openat (pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-      if (fd < 0)
-        return shim_make_error (err, errno, "create `%s`", name);
-      if (put_data (p, r, fd, name, err) < 0)
-        return -1;
-      break;
-    case SHIM_TAR_SYMLINK:
-      if (symlinkat (e->linkname, pfd, leaf) < 0)
-        return shim_make_error (err, errno, "create symlink `%s`", name);
-      break;
-    case SHIM_TAR_LINK:
-      return put_link (p, e->linkname, pfd, leaf, name, err); /* shares the target's owner and mode */
-    case SHIM_TAR_CHAR:
-    case SHIM_TAR_BLOCK_DEV:
-    case SHIM_TAR_FIFO:
-      {
-        mode_t kind = e->type == SHIM_TAR_CHAR ? S_IFCHR : e->type == SHIM_TAR_BLOCK_DEV ? S_IFBLK : S_IFIFO;
-        if (mknodat (pfd, leaf, kind | 0600, makedev (e->devmajor, e->devminor)) < 0)
-          return shim_make_error (err, errno, "create %s `%s`%s", kind == S_IFIFO ? "fifo" : "device node", name,
-                                  errno == EPERM ? " (device nodes cannot be created in the container's user namespace)"
-                                                 : "");
-        break;
-      }
-    default:
-      return shim_make_error (err, EINVAL, "entry `%s`: unsupported type `%c`", name, e->type);
-    }
-  if (fchownat (pfd, leaf, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
-    return shim_make_error (err, errno == EINVAL ? EOVERFLOW : errno,
-                            "owner %lld:%lld of `%s`%s", (long long)uid, (long long)gid, name,
-                            errno == EINVAL ? " is not mapped in the container's user namespace" : "");
-  if (e->type != SHIM_TAR_SYMLINK && e->type != SHIM_TAR_DIR)
-    {
-      struct timespec ts[2] = { { (time_t)e->mtime_sec, e->mtime_nsec }, { (time_t)e->mtime_sec, e->mtime_nsec } };
-      /* after the chown, which clears setuid/setgid */
-      if ((fd >= 0 ? fchmod (fd, e->mode & 07777) : fchmodat (pfd, leaf, e->mode & 07777, 0)) < 0)
-        return shim_make_error (err, errno, "chmod `%s`", name);
-      if (utimensat (pfd, leaf, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return shim_make_error (err, errno, "set the times of `%s`", name);
-    }
-  else if (e->type == SHIM_TAR_SYMLINK)
-    {
-      struct timespec ts[2] = { { (time_t)e->mtime_sec, e->mtime_nsec }, { (time_t)e->mtime_sec, e->mtime_nsec } };
-      utimensat (pfd, leaf, ts, AT_SYMLINK_NOFOLLOW); /* best effort, as tar */
-    }
-  return 0;
-}
-
-/* Directories last, deepest first: their modes (possibly read-only) and times. */
-static int
-fix_dirs (struct put_ctx_s *p, shim_error_t *err)
-{
-  size_t i;
-  int ret = 0;
-
-  for (i = p->n_dirs; i-- > 0;)
-    {
-      struct dir_fix_s *d = &p->dirs[i];
-      cleanup_close int fd = open_in_root (p->rootfd, d->path, O_RDONLY | O_DIRECTORY, 0);
-      struct timespec ts[2] = { d->mtime, d->mtime };
-
-      if (ret == 0 && (fd < 0 || fchmod (fd, d->mode & 07777) < 0 || futimens (fd, ts) < 0))
-        ret = shim_make_error (err, errno, "setting the mode and times of `%s`", d->path);
-      free (d->path);
-    }
-  free (p->dirs);
-  p->dirs = NULL;
-  return ret;
-}
-
-static int
-op_put (int rootfd, const struct archive_opts_s *o, shim_error_t *err)
-{
-  struct put_ctx_s p = { .o = o, .rootfd = rootfd };
-  shim_tar_reader_t r;
-  cleanup_close int dfd = open_in_root (rootfd, o->path, O_PATH, 1);
-  cleanup_free char *dest = NULL;
-  struct stat st;
-  int got, ret = 0;
-
-  if (dfd < 0 || fstat (dfd, &st) < 0)
-    return shim_make_error (err, errno, "`%s`", o->path);
-  if (!S_ISDIR (st.st_mode))
-    return shim_make_error (err, ENOTDIR, "extraction point `%s` is not a directory", o->path);
-  if (resolve_path (rootfd, o->path, &dest, err) < 0)
-    return -1;
-  p.dest = dest;
-  p.data = xmalloc (IO_BUF);
-  shim_tar_reader_init (&r, read_stdin, NULL);
-  while (ret == 0 && (got = shim_tar_reader_next (&r, err)) != 0)
-    {
-      cleanup_free char *clean = NULL, *renamed = NULL, *cpath = NULL;
-
-      if (got < 0)
-        {
-          ret = -1;
-          break;
-        }
-      clean = shim_tar_clean_name (r.entry.name);
-      if (clean == NULL)
-        {
-          ret = shim_make_error (err, EINVAL, "tar entry `%s` points outside the destination", r.entry.name);
-          break;
-        }
-      if (clean[0] == '\0') /* "." or "./": the destination itself */
-        continue;
-      renamed = shim_archive_rename (clean, o->renames, o->n_renames);
-      xasprintf (&cpath, "%s/%s", strcmp (dest, "/") == 0 ? "" : dest, renamed);
-      if (put_entry (&p, &r, cpath, renamed, err) < 0)
-        ret = -1;
-      else
-        p.entries++;
-    }
-  {
-    shim_error_t later = NULL; /* after an earlier error, the directories are fixed but it is kept */
-    if (fix_dirs (&p, ret == 0 ? err : &later) < 0 && ret == 0)
-      ret = -1;
-    shim_error_release (&later);
-  }
-  /* what follows the end marker (record padding, trailing zeros some clients send) is read and
-     dropped: the daemon must not see its write fail */
-  while (ret == 0)
-    {
-      ssize_t n = read (0, p.data, IO_BUF);
-      if (n == 0 || (n < 0 && errno != EINTR))
-        break;
-    }
-  shim_tar_reader_free (&r);
-  free (p.data);
-  if (ret == 0)
-    {
-      printf ("{\"entries\":%d}\n", p.entries);
-      fflush (stdout);
-    }
-  return ret;
 }
 
 /* ---- entering the container ------------------------------------------------------------------- */
@@ -981,20 +366,20 @@ join_running (pid_t pid, shim_error_t *err)
 }
 
 static int
-run_op (const struct archive_opts_s *o, shim_error_t *err)
+run_op (const struct shim_archive_opts_s *o, shim_error_t *err)
 {
   cleanup_close int rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   if (rootfd < 0)
     return shim_make_error (err, errno, "open the container's root");
   if (strcmp (o->op, "stat") == 0)
-    return op_stat (rootfd, request_path (o->path), err);
+    return op_stat (rootfd, shim_archive_request_path (o->path), err);
   if (strcmp (o->op, "get") == 0)
-    return op_get (rootfd, o->path, err);
-  return op_put (rootfd, o, err);
+    return shim_archive_get (rootfd, o->path, err);
+  return shim_archive_put (rootfd, o, err);
 }
 
-static void __attribute__ ((noreturn)) offline_child (shim_container_t *c, const struct archive_opts_s *o, int go_fd)
+static void __attribute__ ((noreturn)) offline_child (shim_container_t *c, const struct shim_archive_opts_s *o, int go_fd)
 {
   shim_error_t err = NULL;
   char b;
@@ -1019,7 +404,7 @@ static void __attribute__ ((noreturn)) offline_child (shim_container_t *c, const
 
 /* A container that does not run: its filesystem in a private mount namespace (archive.h). */
 static int
-run_offline (const struct archive_opts_s *o, shim_error_t *err)
+run_offline (const struct shim_archive_opts_s *o, shim_error_t *err)
 {
   shim_container_t c;
   int go[2], status, userns;
@@ -1066,7 +451,7 @@ run_offline (const struct archive_opts_s *o, shim_error_t *err)
 /* ---- main ------------------------------------------------------------------------------------- */
 
 static int
-parse_args (int argc, char **argv, struct archive_opts_s *o, shim_error_t *err)
+parse_args (int argc, char **argv, struct shim_archive_opts_s *o, shim_error_t *err)
 {
   static const struct option long_opts[] = { { "path", required_argument, 0, 'p' },
                                              { "pid", required_argument, 0, 'P' },
@@ -1130,7 +515,7 @@ parse_args (int argc, char **argv, struct archive_opts_s *o, shim_error_t *err)
 int
 shim_archive_main (int argc, char **argv)
 {
-  struct archive_opts_s o = { 0 };
+  struct shim_archive_opts_s o = { 0 };
   shim_error_t err = NULL;
   int r;
 
