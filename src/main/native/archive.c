@@ -27,6 +27,7 @@
 #include "holder.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "spec.h"
 #include "tar.h"
 #include "userns.h"
 #include "utils.h"
@@ -392,8 +393,10 @@ static void __attribute__ ((noreturn)) offline_child (shim_container_t *c, const
       if (shim_read_all (go_fd, &b, 1) != 1)
         _exit (1); /* the parent failed and reports */
       prctl (PR_SET_DUMPABLE, 0);
+      json_object *ro = shim_spec_get (c->spec, "root.readonly");
       if (((c->clone_flags & CLONE_NEWUSER) && become_root (&err) < 0) || shim_set_rootfs (c, &err) < 0
-          || shim_set_bind_mounts (c, &err) < 0 || shim_set_pivot_root (c, &err) < 0)
+          || shim_set_bind_mounts (c, &err) < 0 || shim_set_pivot_root (c, &err) < 0
+          || shim_set_rootfs_readonly (ro && json_object_get_boolean (ro), &err) < 0)
         shim_error_wrap (&err, "mounting the container's filesystem");
       else if (run_op (o, &err) == 0)
         _exit (0);

@@ -12,7 +12,7 @@
  *     user namespace (the holder's child, when given, maps written as for `run`) and a new mount
  *     namespace, where the rootfs overlay (ID-mapped layers included) and the spec's bind mounts
  *     (volumes, host paths; no proc, sysfs, tmpfs, devpts, mqueue) are mounted and pivot_root'ed
- *     to.  Either way the operation runs as the container's root inside the container's view, and
+ *     to, the rootfs read-only when root.readonly says so (as when it runs: EROFS).  Either way the operation runs as the container's root inside the container's view, and
  *     every path is also resolved with openat2(RESOLVE_IN_ROOT) against that root: absolute
  *     symlinks and ".." never leave it.  The process is non-dumpable and runs from the sealed copy
  *     of the binary (cloned_binary.h).

@@ -126,6 +126,23 @@ class ContainerArchiveIT extends BothDaemons {
     p.ok("rm", c);
   }
 
+  /** A read-only rootfs refuses copies (403), whether the container runs or not. */
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void readOnlyRootfs_refusesCopiesIn_runningOrNot(Daemon d) throws IOException {
+    Podman p = new Podman(d);
+    Path h = hostDir(d);
+    String c = "ro" + System.nanoTime();
+    p.ok("create", "--name", c, "--read-only", TestImages.NAME, "sleep", "600");
+    Path tar = tar(h.resolve("ro.tar"), d, List.of(new Entry("ro.txt", "ro\n", null)));
+    String api = "/v1.41/containers/" + c + "/archive?path=/etc";
+    assertEquals(403, put(d, api, tar), "created, not running");
+    p.ok("start", c);
+    assertEquals(403, put(d, api, tar), "running");
+    assertEquals("absent", exec(p, c, "test -e /etc/ro.txt || echo absent"));
+    p.ok("rm", "-f", c);
+  }
+
   @ParameterizedTest(autoCloseArguments = false)
   @MethodSource("daemons")
   void dockerCp_bothWays_keepsTheTarOwner(Daemon d) throws IOException {
