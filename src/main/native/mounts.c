@@ -854,6 +854,37 @@ shim_set_mounts (shim_container_t *c, shim_error_t *err)
   return ret;
 }
 
+/* The spec's bind mounts only (volumes, host paths), for `skiff-shim archive` on a container that
+   is not running (archive.h): no defaults, no proc/sysfs/tmpfs/devpts/mqueue. */
+int
+shim_set_bind_mounts (shim_container_t *c, shim_error_t *err)
+{
+  json_object *mounts = shim_spec_get (c->spec, "mounts");
+  cleanup_close int rootfd = open (c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  size_t i, n = mounts && json_object_is_type (mounts, json_type_array) ? json_object_array_length (mounts) : 0;
+  int dev_tmpfs = 0;
+
+  if (rootfd < 0)
+    return shim_make_error (err, errno, "open rootfs `%s`", c->rootfs);
+  for (i = 0; i < n; i++)
+    {
+      json_object *m = json_object_array_get_idx (mounts, i);
+      const char *type = shim_spec_get_string (m, "type");
+      json_object *opts = shim_spec_get (m, "options");
+      int bind = type && strcmp (type, "bind") == 0;
+      size_t j;
+
+      for (j = 0; !bind && opts && json_object_is_type (opts, json_type_array) && j < json_object_array_length (opts); j++)
+        {
+          const char *o = json_object_get_string (json_object_array_get_idx (opts, j));
+          bind = o && (strcmp (o, "bind") == 0 || strcmp (o, "rbind") == 0);
+        }
+      if (bind && mount_entry (rootfd, m, &dev_tmpfs, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 shim_set_pivot_root (shim_container_t *c, shim_error_t *err)
 {

@@ -58,6 +58,8 @@ void shim_close_rootfs_dirs (shim_container_t *c);
 int shim_set_rootfs (shim_container_t *c, shim_error_t *err);
 int shim_set_mounts (shim_container_t *c, shim_error_t *err);
 int shim_set_pivot_root (shim_container_t *c, shim_error_t *err);
+/* Only the spec's bind mounts (volumes, host paths): `skiff-shim archive` on a stopped container. */
+int shim_set_bind_mounts (shim_container_t *c, shim_error_t *err);
 int shim_set_masked_paths (json_object *paths, shim_error_t *err);
 int shim_set_readonly_paths (json_object *paths, shim_error_t *err);
 int shim_set_rootfs_readonly (int readonly, shim_error_t *err);

@@ -40,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "attach.h"
 #include "cloned_binary.h"
 #include "cgroup.h"
@@ -85,7 +86,8 @@ usage_and_exit (void)
                    "       skiff-shim [--root DIR] create|run [--bundle DIR] [--pid-file PATH] ID\n"
                    "       skiff-shim [--root DIR] start|state|kill|delete [--force] ID [SIGNAL]\n"
                    "       skiff-shim holder --pid-file PATH --uid-map LIST --gid-map LIST\n"
-                   "       skiff-shim userns-run [--userns-holder PIDFILE]   (request on stdin)\n");
+                   "       skiff-shim userns-run [--userns-holder PIDFILE]   (request on stdin)\n"
+                   "       skiff-shim archive stat|get|put --path ABS (--pid PID | --bundle DIR) ...\n");
   exit (2);
 }
 
@@ -305,6 +307,8 @@ main (int argc, char **argv)
   if (argc >= 2 && strcmp (argv[1], "userns-run") == 0
       && (argc == 2 || (argc == 4 && strcmp (argv[2], "--userns-holder") == 0)))
     return shim_userns_run_main (argc == 4 ? argv[3] : NULL);
+  if (argc >= 2 && strcmp (argv[1], "archive") == 0) /* podman cp / docker cp (archive.h) */
+    return shim_archive_main (argc, argv);
   if (argc >= 2 && strcmp (argv[1], "holder") == 0)
     return shim_holder_main (argc, argv);
   if (argc >= 2 && strcmp (argv[1], "supervise") == 0) /* the monitor, after its handover */

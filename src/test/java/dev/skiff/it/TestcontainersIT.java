@@ -60,4 +60,39 @@ class TestcontainersIT extends BothDaemons {
     assertEquals(1, new Podman(d).run("container", "exists", id).exit());
     assertEquals(List.of(), new Podman(d).ok("ps", "-aq", "--filter", "label=org.testcontainers=true").lines().toList());
   }
+
+  /** withCopyFileToContainer (before the start), copyFileToContainer, copyFileFromContainer. */
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void genericContainer_copiesFilesInAndOut(Daemon d) throws Exception {
+    Map<String, String> v = probe(d, TestcontainersCopyProbe.class);
+    assertEquals("copied-by-testcontainers 640", v.get("copy.logs"));
+    assertEquals("late-copy", v.get("copy.back"));
+    assertEquals("copied-by-testcontainers", v.get("copy.roundtrip"));
+  }
+
+  /** Runs a probe class in its own JVM against d; returns its key=value lines (requires exit 0 and "done"). */
+  private static Map<String, String> probe(Daemon d, Class<?> probe) throws Exception {
+    Path home = Files.createTempDirectory("skiff-tc-home");
+    String javaCmd = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"), probe.getName(),
+        TestImages.NAME);
+    Map<String, String> env = pb.environment();
+    env.put("DOCKER_HOST", "unix://" + d.socket);
+    env.put("TESTCONTAINERS_RYUK_DISABLED", "true");
+    env.put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
+    env.put("HOME", home.toString());
+    env.remove("DOCKER_CONFIG");
+    Process p = pb.start();
+    var out = Exec.drain(p.getInputStream());
+    var err = Exec.drain(p.getErrorStream());
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "Testcontainers probe timed out");
+    out.join();
+    err.join();
+    String text = out.text();
+    assertEquals(0, p.exitValue(), text + "\n" + err.text());
+    assertTrue(text.endsWith("done\n"), text);
+    return text.lines().filter(l -> l.contains("="))
+        .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b));
+  }
 }

@@ -164,4 +164,32 @@ public class CompatContainersResource {
         .map(c -> containers.remove(c.id(), false, 0).id()).toList();
     return Map.of("ContainersDeleted", deleted, "SpaceReclaimed", 0);
   }
+
+  // ---- copying files (podman cp, docker cp): ArchiveEndpoints ----
+
+  @jakarta.inject.Inject
+  dev.skiff.api.ArchiveEndpoints archive;
+
+  @jakarta.ws.rs.HEAD
+  @Path("{name}/archive")
+  @RunOnVirtualThread
+  public Response archiveStat(@PathParam("name") String name, @QueryParam("path") String path) {
+    return archive.head(name, path);
+  }
+
+  @GET
+  @Path("{name}/archive")
+  @Produces({"application/x-tar", MediaType.APPLICATION_JSON}) // docker-java asks for application/x-tar
+  @RunOnVirtualThread
+  public Response archiveGet(@PathParam("name") String name, @QueryParam("path") String path) {
+    return archive.get(name, path);
+  }
+
+  @jakarta.ws.rs.PUT
+  @Path("{name}/archive")
+  @RunOnVirtualThread
+  public Response archivePut(@PathParam("name") String name, @jakarta.ws.rs.core.Context jakarta.ws.rs.core.UriInfo uri,
+      java.io.InputStream body) {
+    return archive.put(name, uri.getQueryParameters(), false, body);
+  }
 }

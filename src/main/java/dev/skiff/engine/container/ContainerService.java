@@ -710,6 +710,44 @@ public class ContainerService {
     return cgroups;
   }
 
+  // ---- filesystem access (ContainerArchive) ----------------------------------------------------
+
+  /**
+   * Runs {@code work} on the container's filesystem: a running (or paused) one with a null bundle
+   * (its pid is in the record); one that does not run under its lock (it cannot start meanwhile),
+   * with a bundle whose config.json has the rootfs overlay and bind mounts that start would use,
+   * for {@code skiff-shim archive --bundle}.
+   */
+  public <T> T withFilesystem(String nameOrId, java.util.function.BiFunction<ContainerRecord, java.nio.file.Path, T> work) {
+    String id = inspect(nameOrId).id();
+    ContainerRecord now = reload(id);
+    if (now.isRunning()) {
+      return work.apply(now, null);
+    }
+    return locked(id, () -> {
+      ContainerRecord c = reload(id);
+      return c.isRunning() ? work.apply(c, null) : work.apply(c, offlineBundleLocked(c));
+    });
+  }
+
+  /** The directories start prepares, and a bundle of them in BUNDLE/archive (see withFilesystem). */
+  private java.nio.file.Path offlineBundleLocked(ContainerRecord c) {
+    long[] owner = config.rootless() ? null : rootOwner(c);
+    dirs.prepare(c.id(), owner);
+    mapped.ownContainerDirs(c.oci(), dirs.upper(c.id()), dirs.work(c.id()));
+    OciSpec oci = resolver.forStart(c, dirs);
+    for (OciSpec.Mount m : oci.mounts()) {
+      if (config.rootless()) {
+        mapped.ownNewVolume(c.oci(), java.nio.file.Path.of(m.source()));
+      } else {
+        dirs.prepareVolume(java.nio.file.Path.of(m.source()), owner);
+      }
+    }
+    java.nio.file.Path bundle = dirs.bundle(c.id()).resolve("archive");
+    BundleWriter.write(bundle, oci);
+    return bundle;
+  }
+
   // ---- rename ---------------------------------------------------------------------------------
 
   public void rename(String nameOrId, String newName) {
