@@ -162,9 +162,7 @@ class ContainerArchiveIT extends BothDaemons {
   }
 
   private static String docker(Daemon d, String... args) {
-    List<String> cmd = Exec.cmd("env", "DOCKER_HOST=unix://" + d.socket, "/usr/local/bin/docker");
-    cmd.addAll(List.of(args));
-    return Exec.run(Exec.as(d.user, cmd), null, 60).requireOk().stdout();
+    return Exec.run(Exec.as(d.user, DockerCli.cmd(d, args)), null, 60).requireOk().stdout();
   }
 
   @ParameterizedTest(autoCloseArguments = false)
