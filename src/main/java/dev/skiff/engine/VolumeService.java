@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class VolumeService {
 
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(VolumeService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private final VolumeStore volumes;
   private final EventService events;
@@ -89,7 +90,31 @@ public class VolumeService {
   }
 
   public void remove(String name, boolean force) {
-    if (!volumes.remove(name)) {
+    remove(name, force, dir -> {
+      throw new java.io.UncheckedIOException(new java.io.IOException("no other way to delete " + dir));
+    });
+  }
+
+  /**
+   * Removes the volume. What the daemon cannot delete itself (rootless: files owned by subordinate
+   * IDs in directories not writable by the daemon's user) goes to {@code stubborn}; when that fails
+   * too, the volume is gone from the store and the leftover files are logged.
+   */
+  public void remove(String name, boolean force, java.util.function.Consumer<java.nio.file.Path> stubborn) {
+    boolean removed;
+    try {
+      removed = volumes.remove(name);
+    } catch (java.io.UncheckedIOException denied) {
+      removed = true;
+      try {
+        stubborn.accept(volumes.directory(name));
+      } catch (RuntimeException e) {
+        denied.addSuppressed(e);
+        LOG.warnf("volume %s removed from the store, but its files could not all be deleted: %s", name,
+            denied.getMessage());
+      }
+    }
+    if (!removed) {
       throw noSuchVolume(name);
     }
     events.emit("volume", "remove", name, Map.of());

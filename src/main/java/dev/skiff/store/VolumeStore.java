@@ -82,7 +82,15 @@ public final class VolumeStore {
     });
   }
 
-  /** Removes the row, then the directory; false when there was no such volume. */
+  /** A volume's directory (its {@code _data} and anything else the daemon keeps for it). */
+  public Path directory(String name) {
+    return dir.resolve(name);
+  }
+
+  /**
+   * Removes the row, then the directory; false when there was no such volume. A directory that
+   * cannot be deleted is an UncheckedIOException after the row is gone.
+   */
   public boolean remove(String name) {
     boolean removed = db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM volumes WHERE name = ?")) {

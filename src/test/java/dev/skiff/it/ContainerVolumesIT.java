@@ -60,4 +60,31 @@ class ContainerVolumesIT extends BothDaemons {
     p.ok("volume", "prune", "-f");
     assertEquals(before, volumes(p));
   }
+
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void volumesWithFilesOfOtherContainerUsers_areRemovedWhole(Daemon d) {
+    Podman p = new Podman(d);
+    String script = "mkdir -p /v/d/e && echo x > /v/d/e/f && chown -R 1000:1000 /v/d && chmod -R go-w /v/d";
+    String named = "own" + System.nanoTime();
+    p.ok("run", "--rm", "-v", named + ":/v", TestImages.NAME, "sh", "-c", script);
+    java.nio.file.Path dir = java.nio.file.Path.of(p.ok("volume", "inspect", "--format", "{{.Mountpoint}}", named))
+        .getParent();
+    assertTrue(java.nio.file.Files.isDirectory(dir.resolve("_data/d/e")), dir.toString());
+    // rootless: the files belong to a subordinate ID and d/e is not writable by the daemon's user
+    p.ok("volume", "rm", named);
+    assertTrue(!java.nio.file.Files.exists(dir), "the volume's directory is gone: " + dir);
+    assertTrue(!volumes(p).contains(named));
+
+    String pruned = "own" + System.nanoTime();
+    p.ok("run", "--rm", "-v", pruned + ":/v", TestImages.NAME, "sh", "-c", script);
+    java.nio.file.Path pdir = java.nio.file.Path.of(p.ok("volume", "inspect", "--format", "{{.Mountpoint}}", pruned))
+        .getParent();
+    p.ok("volume", "prune", "-f");
+    assertTrue(!java.nio.file.Files.exists(pdir), "pruned: " + pdir);
+
+    List<String> before = volumes(p);
+    p.ok("run", "--rm", "-v", "/v", TestImages.NAME, "sh", "-c", script);
+    assertEquals(before, volumes(p), "run --rm removes the anonymous volume with its files");
+  }
 }

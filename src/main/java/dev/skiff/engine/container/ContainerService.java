@@ -687,12 +687,31 @@ public class ContainerService {
    * directories belong to its subordinate IDs): then the removal runs in a user namespace with the
    * daemon's map ({@code skiff-shim userns-run}).
    */
+  /**
+   * Deletes a tree the daemon's user cannot delete itself (rootless: files of subordinate IDs that
+   * containers made), as root of the user namespace of the user's subordinate IDs. Root daemons
+   * have nothing to add: an UncheckedIOException.
+   */
+  public void removeTreeInUserNamespace(java.nio.file.Path tree) {
+    if (!config.rootless() || config.shim().isEmpty()) {
+      throw new java.io.UncheckedIOException(new java.io.IOException("cannot delete " + tree));
+    }
+    try {
+      removeTreesInUserNamespace(List.of(tree));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void removeTreesInUserNamespace(List<java.nio.file.Path> trees) throws java.io.IOException {
+    new dev.skiff.runtime.UsernsOps(config.shim().get(), identity.defaultUidMap(), identity.defaultGidMap(),
+        identity.holder().orElse(null)).remove(trees);
+  }
+
   private void removeInUserNamespace(ContainerRecord c, RuntimeException denied) {
     if (config.rootless() && config.shim().isPresent()) {
       try {
-        new dev.skiff.runtime.UsernsOps(config.shim().get(), identity.defaultUidMap(), identity.defaultGidMap(),
-            identity.holder().orElse(null))
-            .remove(List.of(dirs.persistent(c.id()), dirs.bundle(c.id())));
+        removeTreesInUserNamespace(List.of(dirs.persistent(c.id()), dirs.bundle(c.id())));
         dirs.remove(c.id());
         return;
       } catch (java.io.IOException | RuntimeException e) {

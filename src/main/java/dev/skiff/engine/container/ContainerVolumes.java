@@ -43,13 +43,13 @@ public class ContainerVolumes {
     for (String id : users) {
       removeContainer(id, true, 0, false);
     }
-    volumes.remove(name, force);
+    volumes.remove(name, force, containers::removeTreeInUserNamespace);
   }
 
   /** Removes the unused volumes {@code filter} selects. */
   public List<Volume> prune(Predicate<Volume> filter) {
     List<Volume> unused = volumes.list(filter.and(v -> users(v.name()).isEmpty()));
-    unused.forEach(v -> volumes.remove(v.name(), false));
+    unused.forEach(v -> volumes.remove(v.name(), false, containers::removeTreeInUserNamespace));
     return unused;
   }
 
@@ -68,7 +68,7 @@ public class ContainerVolumes {
       if (v.name().isEmpty()) {
         String name = VolumeService.anonymousName(c.id(), v.dest());
         if (volumes.exists(name)) {
-          volumes.remove(name, true);
+          volumes.remove(name, true, containers::removeTreeInUserNamespace);
         }
       }
     }
