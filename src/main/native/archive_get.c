@@ -97,17 +97,12 @@ write_file_data (struct get_ctx_s *g, int fd, uint64_t size, const char *tarname
 static int
 get_children (struct get_ctx_s *g, int dfd, const char *tarname, int depth, shim_error_t *err)
 {
-  int fd = dup (dfd);
-  DIR *dir = fd < 0 ? NULL : fdopendir (fd);
+  DIR *dir = shim_opendir_dup (dfd);
   struct dirent *de;
   int ret = 0;
 
   if (dir == NULL)
-    {
-      if (fd >= 0)
-        close (fd);
-      return shim_make_error (err, errno, "reading directory `%s`", tarname);
-    }
+    return shim_make_error (err, errno, "reading directory `%s`", tarname);
   while (ret == 0 && (errno = 0, de = readdir (dir)) != NULL)
     {
       cleanup_free char *child = NULL;

@@ -449,17 +449,12 @@ copy_entry (struct copy_ctx_s *ctx, int sdir, int ddir, const char *name, const 
 static int
 copy_tree (struct copy_ctx_s *ctx, int sdir, int ddir, const char *rel, shim_error_t *err)
 {
-  int fd = dup (sdir);
-  DIR *dir = fd < 0 ? NULL : fdopendir (fd);
+  DIR *dir = shim_opendir_dup (sdir);
   struct dirent *de;
   int ret = 0;
 
   if (dir == NULL)
-    {
-      if (fd >= 0)
-        close (fd);
-      return shim_make_error (err, errno, "reading directory `%s`", rel[0] ? rel : ".");
-    }
+    return shim_make_error (err, errno, "reading directory `%s`", rel[0] ? rel : ".");
   while (ret == 0 && (errno = 0, de = readdir (dir)) != NULL)
     {
       cleanup_free char *child = NULL;

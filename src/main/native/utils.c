@@ -1,5 +1,7 @@
 /* utils.c -- cleanup helpers, aborting allocators, retrying I/O (see utils.h). */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -216,6 +218,25 @@ shim_check_parent_writable (const char *path, shim_error_t *err)
   if (access (dir, W_OK) < 0)
     return shim_make_error (err, errno, "directory `%s` of `%s` is not writable", dir, path);
   return 0;
+}
+
+DIR *
+shim_opendir_dup (int dfd)
+{
+  int fd = dup (dfd);
+  DIR *dir;
+  int e;
+
+  if (fd < 0)
+    return NULL;
+  dir = fdopendir (fd);
+  if (dir == NULL)
+    {
+      e = errno;
+      close (fd);
+      errno = e;
+    }
+  return dir;
 }
 
 int

@@ -7,6 +7,7 @@
 #ifndef SHIM_UTILS_H
 #define SHIM_UTILS_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "error.h"
@@ -33,6 +34,10 @@ void *xmalloc0 (size_t size);
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
 int xasprintf (char **out, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* A directory stream on a duplicate of dfd (dfd itself stays open and where it was); NULL with
+   errno set, nothing left open. */
+DIR *shim_opendir_dup (int dfd);
 
 /* Two close-on-exec pipes; on failure neither is left open (returns -1 with *err set). */
 int shim_pipe_pair (int a[2], int b[2], shim_error_t *err);
