@@ -376,7 +376,7 @@ run_op (const struct shim_archive_opts_s *o, shim_error_t *err)
   if (strcmp (o->op, "stat") == 0)
     return op_stat (rootfd, shim_archive_request_path (o->path), err);
   if (strcmp (o->op, "get") == 0)
-    return shim_archive_get (rootfd, o->path, err);
+    return shim_archive_get (rootfd, o->path, o->one_file_system, err);
   return shim_archive_put (rootfd, o, err);
 }
 
@@ -463,6 +463,7 @@ parse_args (int argc, char **argv, struct shim_archive_opts_s *o, shim_error_t *
                                              { "chown", required_argument, 0, 'c' },
                                              { "no-overwrite-dir-non-dir", no_argument, 0, 'n' },
                                              { "rename", required_argument, 0, 'r' },
+                                             { "one-file-system", no_argument, 0, 'o' },
                                              { 0, 0, 0, 0 } };
   int ch;
 
@@ -498,6 +499,9 @@ parse_args (int argc, char **argv, struct shim_archive_opts_s *o, shim_error_t *
         }
       case 'n':
         o->no_overwrite = 1;
+        break;
+      case 'o':
+        o->one_file_system = 1;
         break;
       case 'r':
         if (o->n_renames >= MAX_RENAMES || strchr (optarg, '=') == NULL)

@@ -16,7 +16,7 @@ struct shim_archive_opts_s
 {
   const char *op, *path, *bundle, *holder;
   pid_t pid;
-  int chown, no_overwrite;
+  int chown, no_overwrite, one_file_system;
   int64_t chown_uid, chown_gid;
   char *renames[MAX_RENAMES];
   int n_renames;
@@ -29,7 +29,9 @@ int shim_archive_open_in_root (int rootfd, const char *path, int flags, int foll
 int shim_archive_resolve_path (int rootfd, const char *path, char **out, shim_error_t *err);
 /* "/" becomes "/." (the root's contents), anything else is returned as is. */
 const char *shim_archive_request_path (const char *path);
-int shim_archive_get (int rootfd, const char *path, shim_error_t *err);
+/* A tar of path on stdout. one_file_system: what other mounts bring (volumes, bind mounts, tmpfs,
+   /etc/hosts...) is left out; a directory that is a mount point is there, empty (export). */
+int shim_archive_get (int rootfd, const char *path, int one_file_system, shim_error_t *err);
 int shim_archive_put (int rootfd, const struct shim_archive_opts_s *o, shim_error_t *err);
 
 #endif

@@ -61,7 +61,25 @@ struct get_ctx_s
   size_t n_links, cap_links;
   unsigned char *data;
   int from_root; /* walking "/": /proc, /sys, /dev are left out */
+  int one_fs;    /* only what is on the mount the walk started on (mnt_id) */
+  uint64_t mnt_id;
 };
+
+/* The id of the mount dirfd/leaf is on (not following leaf); 0 with errno on failure. */
+static uint64_t
+mount_id (int dirfd, const char *leaf)
+{
+  struct statx stx;
+
+  if (statx (dirfd, leaf, AT_SYMLINK_NOFOLLOW | (leaf[0] ? 0 : AT_EMPTY_PATH), STATX_MNT_ID, &stx) < 0)
+    return 0;
+  if (!(stx.stx_mask & STATX_MNT_ID))
+    {
+      errno = ENOTSUP;
+      return 0;
+    }
+  return stx.stx_mnt_id;
+}
 
 static int get_entry (struct get_ctx_s *g, int dirfd, const char *leaf, const char *tarname, int depth,
                       shim_error_t *err);
@@ -154,12 +172,23 @@ get_entry (struct get_ctx_s *g, int dirfd, const char *leaf, const char *tarname
   cleanup_free char *dirname = NULL;
   struct stat st;
   ssize_t hl;
+  int one_fs_mount_point = 0;
 
   if (fstatat (dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
     {
       if (errno == ENOENT && depth > 0) /* removed meanwhile */
         return 0;
       return shim_make_error (err, errno, "`%s`", tarname[0] ? tarname : leaf);
+    }
+  if (g->one_fs && depth > 0)
+    {
+      uint64_t id = mount_id (dirfd, leaf);
+      if (id == 0)
+        return shim_make_error (err, errno, "statx `%s`", tarname);
+      if (id != g->mnt_id && !S_ISDIR (st.st_mode))
+        return 0; /* a file mounted over (e.g. /etc/hosts): not the container's own */
+      if (id != g->mnt_id)
+        one_fs_mount_point = 1;
     }
   e.mode = st.st_mode & 07777;
   e.uid = st.st_uid;
@@ -181,6 +210,8 @@ get_entry (struct get_ctx_s *g, int dirfd, const char *leaf, const char *tarname
       e.name = dirname;
       if ((hl = shim_tar_header_build (&e, hdr, sizeof (hdr), err)) < 0 || out_write (&g->out, hdr, (size_t)hl, err) < 0)
         return -1;
+      if (one_fs_mount_point) /* another mount (a volume, a tmpfs): the directory, not its contents */
+        return 0;
       return get_children (g, fd, tarname, depth, err);
     }
   if (S_ISREG (st.st_mode))
@@ -229,9 +260,9 @@ get_entry (struct get_ctx_s *g, int dirfd, const char *leaf, const char *tarname
 }
 
 int
-shim_archive_get (int rootfd, const char *path, shim_error_t *err)
+shim_archive_get (int rootfd, const char *path, int one_file_system, shim_error_t *err)
 {
-  struct get_ctx_s g = { .out = { .fd = 1 } };
+  struct get_ctx_s g = { .out = { .fd = 1 }, .one_fs = one_file_system };
   const char *req = shim_archive_request_path (path);
   size_t len = strlen (req);
   int contents = len >= 2 && strcmp (req + len - 2, "/.") == 0;
@@ -262,6 +293,8 @@ shim_archive_get (int rootfd, const char *path, shim_error_t *err)
     }
   if (pfd < 0)
     return shim_make_error (err, errno, "`%s`", path);
+  if (g.one_fs && (g.mnt_id = mount_id (pfd, "")) == 0)
+    return shim_make_error (err, errno, "statx `%s`", path);
   g.out.buf = xmalloc (SHIM_ARCHIVE_IO_BUF);
   g.data = xmalloc (SHIM_ARCHIVE_IO_BUF);
   if (contents || clean[0] == '\0')

@@ -47,6 +47,20 @@ public class ArchiveEndpoints {
     return Response.ok(body).type("application/x-tar").header(STAT_HEADER, stat).build();
   }
 
+  /** {@code GET /containers/{name}/export}: the container's own filesystem as a tar (both flavours). */
+  public Response export(String name) {
+    archive.stat(name, "/"); // a missing container (404) or any other failure before the status goes out
+    StreamingOutput body = out -> {
+      try {
+        archive.export(name, out);
+      } catch (RuntimeException e) {
+        LOG.warnf("exporting container %s stopped: %s", name, e.getMessage());
+        throw new java.io.IOException(e.getMessage(), e); // cuts the stream: the client sees a short tar
+      }
+    };
+    return Response.ok(body).type("application/x-tar").build();
+  }
+
   /** PUT: query parameters are matched case-insensitively (podman sends {@code nooverwritedirnondir}). */
   public Response put(String name, MultivaluedMap<String, String> query, boolean libpod, InputStream body) {
     String path = param(query, "path");

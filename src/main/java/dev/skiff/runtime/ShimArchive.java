@@ -68,7 +68,12 @@ public final class ShimArchive {
    * the first bytes, the caller's stream is cut there (as Podman's is).
    */
   public void get(Target t, String path, OutputStream out) throws IOException {
-    Process p = start("get", t, path, List.of());
+    get(t, path, false, out);
+  }
+
+  /** {@code oneFileSystem}: without what other mounts bring (volumes, binds, tmpfs; for export). */
+  public void get(Target t, String path, boolean oneFileSystem, OutputStream out) throws IOException {
+    Process p = start("get", t, path, oneFileSystem ? List.of("--one-file-system") : List.of());
     p.getOutputStream().close();
     try (InputStream in = p.getInputStream()) {
       byte[] buf = new byte[BUFFER];

@@ -332,4 +332,59 @@ class ContainerArchiveIT extends BothDaemons {
     }
     return null;
   }
+
+  /** name -> "uid:gid" of every entry in the tar file. */
+  private static java.util.Map<String, String> tarEntries(Path tar) throws IOException {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(Files.newInputStream(tar))) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        out.put(e.getName().startsWith("./") ? e.getName().substring(2) : e.getName(), e.getLongUserId() + ":"
+            + e.getLongGroupId());
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest(autoCloseArguments = false)
+  @MethodSource("daemons")
+  void export_isTheContainersOwnFilesystem_withoutWhatItsMountsBring_andImportsBack(Daemon d) throws IOException {
+    Podman p = new Podman(d);
+    Path h = hostDir(d);
+    String c = "ex" + System.nanoTime();
+    String vol = "exv" + System.nanoTime();
+    p.ok("run", "-d", "--name", c, "-v", vol + ":/data", "--tmpfs", "/scratch", TestImages.NAME, "sh", "-c",
+        "echo mine > /made-here; chown 1000:1000 /made-here; echo vol > /data/in-volume;"
+            + " echo tmp > /scratch/in-tmpfs; touch /ready; sleep 600");
+    exec(p, c, "while [ ! -f /ready ]; do sleep 0.1; done");
+
+    p.ok("export", "-o", h.resolve("running.tar").toString(), c);
+    var running = tarEntries(h.resolve("running.tar"));
+    assertEquals("1000:1000", running.get("made-here"), "the container's own files, owners as it sees them");
+    assertTrue(running.containsKey("bin/busybox") || running.containsKey("bin/sh"), running.keySet().toString());
+    assertTrue(running.containsKey("data/") && running.containsKey("scratch/"), "mount points stay, empty");
+    assertFalse(running.containsKey("data/in-volume"), "a volume's contents are not the container's");
+    assertFalse(running.containsKey("scratch/in-tmpfs"), "nor a tmpfs's");
+    assertFalse(running.keySet().stream().anyMatch(n -> n.startsWith("proc/") && n.length() > 5), "nor /proc's");
+
+    Exec.run(Exec.as(d.user, DockerCli.cmd(d, "export", "-o", h.resolve("docker.tar").toString(), c)), null, 60)
+        .requireOk();
+    assertEquals("1000:1000", tarEntries(h.resolve("docker.tar")).get("made-here"));
+
+    p.ok("stop", "-t", "0", c);
+    p.ok("export", "-o", h.resolve("stopped.tar").toString(), c);
+    var stopped = tarEntries(h.resolve("stopped.tar"));
+    assertEquals("1000:1000", stopped.get("made-here"), "an exited container exports the same");
+    assertFalse(stopped.containsKey("data/in-volume"));
+
+    String image = "localhost/exported" + System.nanoTime() + ":v1";
+    p.ok("import", h.resolve("running.tar").toString(), image);
+    assertEquals("mine 1000", p.ok("run", "--rm", image, "sh", "-c", "echo $(cat /made-here) $(stat -c %u /made-here)"));
+
+    var none = d.curl().as(d.user).get("/v4.3.1/libpod/containers/" + "0".repeat(64) + "/export");
+    assertEquals(404, none.status(), none.body());
+    assertTrue(none.body().contains("\"response\":404"), none.body());
+    p.ok("rm", c);
+    p.ok("rmi", image);
+    p.ok("volume", "rm", vol);
+  }
 }

@@ -199,6 +199,14 @@ public class LibpodContainersResource {
     return archive.get(name, path);
   }
 
+  @GET
+  @Path("{name}/export")
+  @Produces({"application/x-tar", MediaType.APPLICATION_JSON})
+  @RunOnVirtualThread
+  public Response export(@PathParam("name") String name) {
+    return archive.export(name);
+  }
+
   @jakarta.ws.rs.PUT
   @Path("{name}/archive")
   @RunOnVirtualThread

@@ -63,6 +63,19 @@ public class ContainerArchive {
     });
   }
 
+  /**
+   * Writes the container's own filesystem as a tar to out ({@code podman export}, {@code docker
+   * export}): its root, without what its mounts bring (volumes, bind mounts, tmpfs, /proc, /sys,
+   * /dev, the generated /etc/hosts...): their mount points are there, empty. Owners are as the
+   * container sees them.
+   */
+  public void export(String nameOrId, java.io.OutputStream out) {
+    run(nameOrId, "/", (c, target, abs) -> {
+      shim().get(target, abs, true, out);
+      return null;
+    });
+  }
+
   /** Extracts the tar (gzip or zstd compressed, or not) below the directory path; returns the entry count. */
   public int put(String nameOrId, String path, InputStream tar, PutOptions o) {
     return run(nameOrId, path, (c, target, abs) -> {
