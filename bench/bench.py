@@ -360,6 +360,21 @@ def logs(c, image, quick):
     return r
 
 
+def prepare(only):
+    """A world-readable install of this tree (unless only Podman is measured), the busybox test
+    image as a docker-archive in it, and the engines to measure (Podman when it is installed)."""
+    prefix = tempfile.mkdtemp(prefix="skiff-bench-install-", dir="/tmp")
+    os.chmod(prefix, 0o755)
+    if only != "podman":
+        subprocess.run([os.path.join(ROOT, "scripts/install.sh"), prefix], check=True, stdout=subprocess.DEVNULL)
+    archive = os.path.join(prefix, "busybox.tar")
+    make_image(archive)
+    kinds = [k for k in ("skiff", "podman") if only in (None, k)]
+    if "podman" in kinds and not shutil.which("podman"):
+        kinds.remove("podman")
+    return prefix, archive, kinds
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=50)
@@ -372,15 +387,7 @@ def main():
     global NETWORK
     NETWORK = a.network
     n = 5 if a.quick else a.n
-    prefix = tempfile.mkdtemp(prefix="skiff-bench-install-", dir="/tmp")
-    os.chmod(prefix, 0o755)
-    if a.only != "podman":
-        subprocess.run([os.path.join(ROOT, "scripts/install.sh"), prefix], check=True, stdout=subprocess.DEVNULL)
-    archive = os.path.join(prefix, "busybox.tar")
-    make_image(archive)
-    kinds = [k for k in ("skiff", "podman") if a.only in (None, k)]
-    if "podman" in kinds and not shutil.which("podman"):
-        kinds.remove("podman")
+    prefix, archive, kinds = prepare(a.only)
     results = {}
     for kind in kinds:
         d = Daemon(kind, a.user)

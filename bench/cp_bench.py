@@ -14,7 +14,7 @@ Podman's service runs with runc and netns none (bench/bench.py's containers.conf
 import argparse, io, os, statistics, subprocess, sys, tarfile, tempfile, time, json, shutil, pwd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import ROOT, Client, Daemon, make_image, load_image, pct  # noqa: E402
+from bench import Client, Daemon, prepare, load_image, pct  # noqa: E402
 
 
 def big_tar(mb):
@@ -99,15 +99,7 @@ def main():
     ap.add_argument("--only", choices=["skiff", "podman"])
     ap.add_argument("--user", default=os.environ.get("SKIFF_TEST_USER", "skifftest"))
     a = ap.parse_args()
-    prefix = tempfile.mkdtemp(prefix="skiff-bench-install-", dir="/tmp")
-    os.chmod(prefix, 0o755)
-    if a.only != "podman":
-        subprocess.run([os.path.join(ROOT, "scripts/install.sh"), prefix], check=True, stdout=subprocess.DEVNULL)
-    archive = os.path.join(prefix, "busybox.tar")
-    make_image(archive)
-    kinds = [k for k in ("skiff", "podman") if a.only in (None, k)]
-    if "podman" in kinds and not shutil.which("podman"):
-        kinds.remove("podman")
+    prefix, archive, kinds = prepare(a.only)
     results = {}
     for kind in kinds:
         d = Daemon(kind, a.user)
