@@ -89,12 +89,6 @@ public class VolumeService {
     return volumes.list().stream().map(VolumeService::fromRow).filter(filter).toList();
   }
 
-  public void remove(String name, boolean force) {
-    remove(name, force, dir -> {
-      throw new java.io.UncheckedIOException(new java.io.IOException("no other way to delete " + dir));
-    });
-  }
-
   /**
    * Removes the volume. What the daemon cannot delete itself (rootless: files owned by subordinate
    * IDs in directories not writable by the daemon's user) goes to {@code stubborn}; when that fails
