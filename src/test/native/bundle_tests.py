@@ -749,6 +749,14 @@ def exe_seals(pid):
     return link, seals, write_fails
 
 
+
+def runs_sealed_copy(pid):
+    """Whether pid runs the sealed, unwritable memfd copy of the shim; and what exe_seals saw."""
+    seen = exe_seals(pid) if pid else (None, None, None)
+    link, seals, write_fails = seen
+    return bool(pid and link and link.startswith("/memfd:skiff-shim") and seals is not None
+                and seals & SEALS == SEALS and write_fails), seen
+
 def monitor_of(cpid):
     try:
         return int(open("/proc/%d/stat" % cpid).read().rsplit(")", 1)[1].split()[1])
@@ -781,10 +789,9 @@ def handover_tests(rootless):
     spec["process"]["args"] = ["/proc/self/exe", "userns-run"]
     b, path, lines = start_attached(spec, rootless, ["--stdin"])
     cpid = int(open(b + "/pid").read()) if os.path.exists(b + "/pid") else 0
-    link, seals, write_fails = exe_seals(cpid) if cpid else (None, None, None)
-    ok(cpid and link.startswith("/memfd:skiff-shim") and seals is not None and seals & SEALS == SEALS and write_fails,
-       "%s: the init executing /proc/self/exe gets the sealed memfd copy, not writable (CVE-2019-5736)" % tag,
-       (lines, link, seals, write_fails))
+    sealed, seen = runs_sealed_copy(cpid)
+    ok(sealed, "%s: the init executing /proc/self/exe gets the sealed memfd copy, not writable (CVE-2019-5736)" % tag,
+       (lines, seen))
 
     # 2. the monitor re-executed the on-disk binary: same pid, `supervise`, no memfd left mapped,
     # non-dumpable; and it still serves the container: stdin, output, exit status
@@ -873,10 +880,9 @@ def handover_tests(rootless):
     os.close(w)
     elines = read_to_eof(r)
     epid = int(open(b + "/pid-exec").read()) if os.path.exists(b + "/pid-exec") else 0
-    link, seals, write_fails = exe_seals(epid) if epid else (None, None, None)
-    ok(epid and link.startswith("/memfd:skiff-shim") and seals is not None and seals & SEALS == SEALS and write_fails,
-       "%s: exec: the process executing /proc/self/exe in the container gets the sealed copy" % tag,
-       (elines, link, seals, write_fails))
+    sealed, seen = runs_sealed_copy(epid)
+    ok(sealed, "%s: exec: the process executing /proc/self/exe in the container gets the sealed copy" % tag,
+       (elines, seen))
     emon = monitor_of(epid) if epid else 0
     ok(emon and wait_handover(emon)[1:2] == ["supervise"] and exe_seals(emon)[0] == shim_real,
        "%s: exec: its monitor re-executes from the on-disk binary too" % tag)
